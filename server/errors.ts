@@ -1,0 +1,37 @@
+/**
+ * Domain errors: a stable code, a message that says what to do next, and the original error as cause.
+ * The CLI prints `message`; the web app maps `code` to an HTTP status. Messages never carry secrets.
+ */
+export type ErrorCode =
+  | 'FILE_PARSE'
+  | 'FILE_READ'
+  | 'FILE_WRITE'
+  | 'FILE_LOCKED'
+  | 'FILE_TOO_LARGE'
+  | 'FILE_NOT_REGULAR'
+  | 'INVALID_EDIT'
+  | 'USAGE';
+
+export interface ErrorDetails {
+  file?: string;
+  line?: number;
+  cause?: unknown;
+}
+
+export class TorqueError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'TorqueError';
+    this.code = code;
+    this.file = details.file;
+    this.line = details.line;
+  }
+}
+
+export function isTorqueError(error: unknown, code?: ErrorCode): error is TorqueError {
+  return error instanceof TorqueError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,147 @@
+/**
+ * The AWS files store: the one place that reads and writes `~/.aws/credentials` and `~/.aws/config`.
+ *
+ * A write is: take the cross-process lock shared by every Torque process, read the file again under
+ * it, apply the edit to what is there now, back the file up (first change of this store only), write
+ * a 0600 temp file beside it, fsync, rename over the link's target, fsync the folder, unlock. If any
+ * step fails the original file is as it was.
+ */
+import { mkdir, open, realpath } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { TorqueError } from '../errors.js';
+import { backupFile } from './backup.js';
+import { IniEditor } from './edit.js';
+import type { FileKind, IniDocument } from './ini.js';
+import type { AwsPaths } from './paths.js';
+import { buildProfiles, type ProfileSet } from './profiles.js';
+import { errno, readAwsFile } from './read.js';
+
+export interface AwsFilesSnapshot {
+  credentials: IniDocument;
+  config: IniDocument;
+}
+
+export interface StoreOptions {
+  /** How long to wait for another Torque process to finish its write. */
+  lockWaitMs?: number;
+}
+
+export type Edit<T> = (editor: IniEditor) => T | Promise<T>;
+
+export class AwsFiles {
+  readonly paths: AwsPaths;
+  readonly #lockWaitMs: number;
+  readonly #backedUp = new Set<string>();
+
+  constructor(paths: AwsPaths, options: StoreOptions = {}) {
+    this.paths = paths;
+    this.#lockWaitMs = options.lockWaitMs ?? 15_000;
+  }
+
+  pathOf(kind: FileKind): string {
+    return kind === 'credentials' ? this.paths.credentials : this.paths.config;
+  }
+
+  async readFile(kind: FileKind): Promise<IniDocument> {
+    return (await readAwsFile(this.pathOf(kind), kind)).doc;
+  }
+
+  async read(): Promise<AwsFilesSnapshot> {
+    const [credentials, config] = await Promise.all([this.readFile('credentials'), this.readFile('config')]);
+    return { credentials, config };
+  }
+
+  async profiles(): Promise<ProfileSet & AwsFilesSnapshot> {
+    const snapshot = await this.read();
+    return { ...buildProfiles(snapshot.credentials, snapshot.config), ...snapshot };
+  }
+
+  /**
+   * Applies an edit under the lock to the file as it is now and writes it atomically.
+   * Returns what the edit function returned and the document as written.
+   */
+  async update<T>(kind: FileKind, edit: Edit<T>): Promise<{ result: T; doc: IniDocument; changed: boolean }> {
+    const path = this.pathOf(kind);
+    const target = await this.#writeTarget(path, kind);
+    const release = await this.#lock(target, path);
+    try {
+      const { doc, exists } = await readAwsFile(target, kind);
+      const editor = new IniEditor({ ...doc, file: path });
+      const before = editor.toString();
+      const result = await edit(editor);
+      const after = editor.toString();
+      if (after === before) return { result, doc: editor.document, changed: false };
+      if (exists && !this.#backedUp.has(target)) {
+        await backupFile(target, this.paths.torqueHome);
+        this.#backedUp.add(target);
+      }
+      await writeAtomically(target, after, path);
+      return { result, doc: editor.document, changed: true };
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  /** The real file to replace: a symlink's target, never the link. Creates a missing folder 0700. */
+  async #writeTarget(path: string, kind: FileKind): Promise<string> {
+    // Reading first turns a dangling link, a folder or an unreadable file into a clear error.
+    const { exists } = await readAwsFile(path, kind);
+    if (exists) return realpath(path);
+    const folder = dirname(path);
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new TorqueError('FILE_WRITE', `cannot create the folder ${folder}: ${errno(error) ?? 'unknown error'}`, {
+        file: path,
+        cause: error,
+      });
+    }
+    return path;
+  }
+
+  async #lock(target: string, shown: string): Promise<() => Promise<void>> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        return await lockfile.lock(target, {
+          realpath: false,
+          lockfilePath: `${target}.torque-lock`,
+          stale: 10_000,
+          retries: { retries: 20, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+        });
+      } catch (error) {
+        if (errno(error) !== 'ELOCKED') {
+          throw new TorqueError('FILE_WRITE', `cannot lock ${shown}: ${errno(error) ?? String(error)}`, { file: shown, cause: error });
+        }
+        if (Date.now() - started > this.#lockWaitMs) {
+          throw new TorqueError(
+            'FILE_LOCKED',
+            `${shown} is locked by another Torque process (lock ${basename(target)}.torque-lock); wait for it to finish and try again`,
+            { file: shown, cause: error },
+          );
+        }
+      }
+    }
+  }
+}
+
+async function writeAtomically(target: string, text: string, shown: string): Promise<void> {
+  try {
+    await writeFileAtomic(target, text, { mode: 0o600, fsync: true });
+    // The rename is durable only once the folder's entry is on disk too.
+    const folder = await open(dirname(target), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  } catch (error) {
+    throw new TorqueError(
+      'FILE_WRITE',
+      `cannot write ${shown}: ${errno(error) ?? String(error)}; the file was not changed`,
+      { file: shown, cause: error },
+    );
+  }
+}
