@@ -70,7 +70,8 @@ const BLOCKED_NAMES = new Set(['__proto__', 'profile __proto__']);
 
 /** Mirrors the SDK: everything from a `#` or `;` at line start or after whitespace is a comment. */
 export function stripComment(text: string): string {
-  return text.split(COMMENT)[0]!.trim();
+  const comment = text.search(COMMENT);
+  return (comment === -1 ? text : text.slice(0, comment)).trim();
 }
 
 /** The SDK's map key for a section name, or undefined when the SDK ignores the section. */
@@ -101,11 +102,17 @@ function isIndented(text: string): boolean {
   return text.trimStart() !== text;
 }
 
+function invalid(doc: IniDocument, line: IniLine, lineNo: number, message: string): void {
+  line.type = 'invalid';
+  doc.errors.push({ line: lineNo, message });
+}
+
 /** Parses the text of a file (BOM already removed or not). Never throws: problems land in errors. */
 export function parseIni(input: string, file: string, kind: FileKind): IniDocument {
   const bom = input.startsWith('\ufeff');
   const text = bom ? input.slice(1) : input;
   const raw = splitLines(text);
+  const hasControl = CONTROL.test(text);
   const doc: IniDocument = {
     file,
     kind,
@@ -130,13 +137,9 @@ export function parseIni(input: string, file: string, kind: FileKind): IniDocume
     const sectionIndex = doc.sections.length - 1;
     const line: IniLine = { text: lineText, eol, type: 'blank', section: sectionIndex };
     doc.lines.push(line);
-    const fail = (message: string) => {
-      line.type = 'invalid';
-      doc.errors.push({ line: lineNo, message });
-    };
 
-    if (CONTROL.test(lineText)) {
-      fail('the line holds control characters or binary data');
+    if (hasControl && CONTROL.test(lineText)) {
+      invalid(doc, line, lineNo, 'the line holds control characters or binary data');
       continue;
     }
     const stripped = stripComment(lineText);
@@ -147,7 +150,7 @@ export function parseIni(input: string, file: string, kind: FileKind): IniDocume
 
     if (stripped.startsWith('[')) {
       if (!stripped.endsWith(']')) {
-        fail(
+        invalid(doc, line, lineNo, 
           stripped.includes(']')
             ? `unexpected text after "]" in section header ${quote(stripped)}`
             : `section header ${quote(stripped)} is not closed with "]"`,
@@ -156,16 +159,16 @@ export function parseIni(input: string, file: string, kind: FileKind): IniDocume
       }
       const rawName = stripped.slice(1, -1);
       if (rawName.trim() === '') {
-        fail('empty section name "[]"');
+        invalid(doc, line, lineNo, 'empty section name "[]"');
         continue;
       }
       if (/[[\]]/.test(rawName)) {
-        fail(`section name ${quote(rawName)} contains a bracket`);
+        invalid(doc, line, lineNo, `section name ${quote(rawName)} contains a bracket`);
         continue;
       }
       const sdkName = sdkSectionName(rawName);
       if (BLOCKED_NAMES.has(rawName) || rawName.trim() === '__proto__' || sdkName?.endsWith('.__proto__')) {
-        fail(`the profile name "__proto__" is not allowed (AWS SDKs refuse it)`);
+        invalid(doc, line, lineNo, `the profile name "__proto__" is not allowed (AWS SDKs refuse it)`);
         continue;
       }
       line.type = 'section';
@@ -202,21 +205,21 @@ export function parseIni(input: string, file: string, kind: FileKind): IniDocume
         doc.warnings.push({ line: lineNo, message: 'indented line without "=" is ignored by AWS SDKs for JavaScript' });
         continue;
       }
-      fail('the line is not a [section] header, a "key = value" setting or a comment');
+      invalid(doc, line, lineNo, 'the line is not a [section] header, a "key = value" setting or a comment');
       continue;
     }
     if (eq === 0) {
-      fail('a setting has no name before "="');
+      invalid(doc, line, lineNo, 'a setting has no name before "="');
       continue;
     }
     if (!section) {
-      fail(`setting ${quote(stripped.slice(0, eq).trim())} comes before the first [section] header`);
+      invalid(doc, line, lineNo, `setting ${quote(stripped.slice(0, eq).trim())} comes before the first [section] header`);
       continue;
     }
     const key = stripped.slice(0, eq).trim();
     const value = stripped.slice(eq + 1).trim();
     if (key === '__proto__') {
-      fail('the key name "__proto__" is not allowed');
+      invalid(doc, line, lineNo, 'the key name "__proto__" is not allowed');
       continue;
     }
     line.type = 'key';

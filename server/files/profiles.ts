@@ -4,7 +4,7 @@
  * are read from the documents only by the code that sends them to AWS.
  */
 import type { IniDocument } from './ini.js';
-import { profileSections, profileValues } from './ini.js';
+import { profileValues } from './ini.js';
 
 export type ProfileKind = 'static' | 'session' | 'role' | 'sso' | 'process' | 'incomplete';
 
@@ -185,9 +185,10 @@ function attributeWarnings(
   const unowned: string[] = [];
   for (const doc of [credentials, config]) {
     const owner = new Map<number, string>();
-    for (const name of merged.keys()) {
-      for (const section of profileSections(doc, name)) owner.set(section, name);
-    }
+    doc.sections.forEach((section, index) => {
+      const name = sectionProfile(doc, section.sdkName);
+      if (name !== undefined && merged.has(name)) owner.set(index, name);
+    });
     for (const warning of doc.warnings) {
       const line = doc.lines[warning.line - 1];
       const text = `${doc.file} line ${warning.line}: ${warning.message}`;
@@ -197,4 +198,11 @@ function attributeWarnings(
     }
   }
   return { byProfile, unowned };
+}
+
+/** The profile a section defines, by the SDK's naming (the inverse of profileSections). */
+function sectionProfile(doc: IniDocument, sdkName: string | undefined): string | undefined {
+  if (sdkName === undefined || doc.kind === 'credentials') return sdkName;
+  if (sdkName === 'default') return 'default';
+  return sdkName.startsWith('profile.') ? sdkName.slice('profile.'.length) : undefined;
 }

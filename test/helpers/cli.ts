@@ -14,13 +14,18 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { input?: string; uid?: number; gid?: number; cwd?: string } = {},
+  options: { input?: string; cwd?: string; withoutRootPowers?: boolean } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const spawnOptions: SpawnOptions = { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] };
-    if (options.uid !== undefined) spawnOptions.uid = options.uid;
-    if (options.gid !== undefined) spawnOptions.gid = options.gid;
-    const child = spawn(process.execPath, [BIN, ...args], spawnOptions);
+    let command = process.execPath;
+    let argv = [BIN, ...args];
+    if (options.withoutRootPowers && process.getuid?.() === 0) {
+      // Root reads any file; without its capabilities it meets file permissions like any user.
+      argv = ['--bounding-set=-all', '--', command, ...argv];
+      command = 'setpriv';
+    }
+    const child = spawn(command, argv, spawnOptions);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
