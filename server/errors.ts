@@ -10,7 +10,32 @@ export type ErrorCode =
   | 'FILE_TOO_LARGE'
   | 'FILE_NOT_REGULAR'
   | 'INVALID_EDIT'
-  | 'USAGE';
+  | 'USAGE'
+  // Profiles and keys as found locally
+  | 'PROFILE_NOT_FOUND'
+  | 'NO_LONG_TERM_KEY'
+  | 'KEY_IN_CONFIG'
+  | 'FILE_CHANGED'
+  // MFA
+  | 'MFA_CODE_NEEDED'
+  | 'MFA_CODE_INVALID'
+  | 'MFA_CODE_WRONG'
+  | 'MFA_CODE_REUSED'
+  | 'MFA_DEVICE_NOT_FOUND'
+  // AWS
+  | 'ACCESS_DENIED'
+  | 'KEY_LIMIT'
+  | 'KEY_NOT_IN_IAM'
+  | 'INVALID_KEY'
+  | 'WRONG_SECRET'
+  | 'SESSION_EXPIRED'
+  | 'AWS_VALIDATION'
+  | 'NETWORK'
+  | 'AWS_ERROR'
+  // Rotation
+  | 'VERIFY_FAILED'
+  | 'OLD_KEY_NOT_RETIRED'
+  | 'INTERRUPTED_ROTATION';
 
 export interface ErrorDetails {
   file?: string;

@@ -112,9 +112,7 @@ export class AwsFiles {
           retries: { retries: 20, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
         });
       } catch (error) {
-        if (errno(error) !== 'ELOCKED') {
-          throw new TorqueError('FILE_WRITE', `cannot lock ${shown}: ${errno(error) ?? String(error)}`, { file: shown, cause: error });
-        }
+        if (errno(error) !== 'ELOCKED') throw writeError(shown, error);
         if (Date.now() - started > this.#lockWaitMs) {
           throw new TorqueError(
             'FILE_LOCKED',
@@ -138,10 +136,20 @@ async function writeAtomically(target: string, text: string, shown: string): Pro
       await folder.close();
     }
   } catch (error) {
-    throw new TorqueError(
-      'FILE_WRITE',
-      `cannot write ${shown}: ${errno(error) ?? String(error)}; the file was not changed`,
-      { file: shown, cause: error },
-    );
+    throw writeError(shown, error);
   }
+}
+
+/** Torque writes its lock and temp file beside the file, so the folder must be writable. */
+function writeError(shown: string, error: unknown): TorqueError {
+  const code = errno(error);
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? `permission denied in ${dirname(shown)} (Torque writes its lock and a temp file there; make the folder writable by you)`
+      : code === 'EROFS'
+        ? `${dirname(shown)} is on a read-only file system`
+        : code === 'ENOSPC'
+          ? 'the disk is full'
+          : (code ?? String(error));
+  return new TorqueError('FILE_WRITE', `cannot write ${shown}: ${reason}; the file was not changed`, { file: shown, cause: error });
 }
