@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The installed entry point. Torque is TypeScript compiled to dist/ by `npm install` (the prepare script).
+
+// The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22. Torque pins
+// SDK versions in package-lock.json and supports Node 20, so that notice would only clutter stderr,
+// which carries prompts and progress. Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import('../dist/server/cli.js').then(
   async ({ main }) => {
     process.exitCode = await main(process.argv.slice(2));

@@ -58,7 +58,7 @@ export async function authenticate(deps: AuthDeps, options: AuthOptions): Promis
       'NO_LONG_TERM_KEY',
       kind === 'session'
         ? `"${name}" is itself a session; run torque auth on the profile it came from${local.settings(name)['torque_source_profile'] ? ` ("${local.settings(name)['torque_source_profile']}")` : ''}`
-        : `"${name}" is a ${kind} profile; torque auth works on profiles with a long-term key or a role`,
+        : `"${name}" has neither a long-term key nor a role (kind ${kind}); torque auth works on profiles with aws_access_key_id and aws_secret_access_key, or role_arn`,
     );
   }
   const sessionProfile = options.sessionProfile ?? local.sessionProfile(name);

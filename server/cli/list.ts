@@ -62,6 +62,7 @@ function session(p: Profile, now: number): string {
 function notes(p: Profile): string {
   const out: string[] = [];
   if (p.kind === 'role' && p.sourceProfile) out.push(`from ${p.sourceProfile}`);
+  if (p.kind === 'session' && p.sourceProfile) out.push(`session of ${p.sourceProfile}`);
   if (p.sharesKeyWith.length) out.push(`same key as ${p.sharesKeyWith.join(', ')}`);
   if (p.warnings.length) out.push(`${p.warnings.length} warning${p.warnings.length > 1 ? 's' : ''}`);
   return out.join('; ') || '-';

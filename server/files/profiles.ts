@@ -91,7 +91,8 @@ export function buildProfiles(credentials: IniDocument, config: IniDocument): Pr
       accessKeyId: kind === 'static' || kind === 'session' ? settings['aws_access_key_id']! : null,
       mfaSerial: mfaSerialOf(name, merged),
       roleArn: settings['role_arn'] ?? null,
-      sourceProfile: settings['source_profile'] ?? null,
+      // A session profile's source is the profile Torque made it from.
+      sourceProfile: settings['source_profile'] ?? (kind === 'session' ? settings['torque_source_profile'] ?? null : null),
       region: settings['region'] ?? null,
       sessionProfile,
       expiresAt,

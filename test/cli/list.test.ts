@@ -45,6 +45,7 @@ describe('torque list', () => {
       warnings: [],
     });
     assert.equal(byName.get('personal-mfa')!['kind'], 'session');
+    assert.equal(byName.get('personal-mfa')!['sourceProfile'], 'personal', 'a session names the profile it belongs to');
     assert.equal(byName.get('personal')!['expiresAt'], '2030-01-01T00:00:00.000Z');
     assert.equal(byName.get('admin')!['kind'], 'role');
     assert.equal(byName.get('admin')!['mfaSerial'], 'arn:aws:iam::444455556666:mfa/bob');
@@ -60,7 +61,7 @@ describe('torque list', () => {
     for (const secret of secrets) assert.ok(!(result.stdout + result.stderr).includes(secret));
     assert.match(result.stdout, /^PROFILE\s+KIND\s+ACCESS KEY\s+MFA\s+SESSION\s+NOTES$/m);
     assert.match(result.stdout, /^default\s+static\s+AKIAIOSFODNN7EXAMPLE\s+mfa\/alice\s+-\s+same key as work$/m);
-    assert.match(result.stdout, /^personal-mfa\s+session\s+ASIAI44QH8DHBEXAMPLE\s+-\s+expires in \d+d \d+h/m);
+    assert.match(result.stdout, /^personal-mfa\s+session\s+ASIAI44QH8DHBEXAMPLE\s+-\s+expires in \d+d \d+h\s+session of personal$/m);
     assert.match(result.stderr, /^warning: \[personal\] .*duplicate key "region"/m);
   });
 
