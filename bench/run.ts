@@ -7,6 +7,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchFiles } from './files.js';
+import { benchAuth } from './auth.js';
+import { benchRotate } from './rotate.js';
 import type { BenchSection } from './stats.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'torque-bench-'));
@@ -16,6 +18,8 @@ try {
   const all: [string, () => Promise<BenchSection>][] = [
     ['files', () => benchFiles(tmp)],
     ['sandbox', async () => (await import('./sandbox.js')).benchSandbox()],
+    ['rotate', () => benchRotate(tmp)],
+    ['auth', () => benchAuth(tmp)],
   ];
   for (const [name, bench] of all) {
     if (only && only !== name) continue;

@@ -39,14 +39,29 @@ export class AwsClients {
     this.#settings = settings;
   }
 
+  /**
+   * Clients are made once per credentials object and endpoint: building one costs more than a call,
+   * and reusing it keeps its connection alive. Keyed by the object, so no secret is ever a map key.
+   */
+  readonly #made = new WeakMap<AwsCredentials, Map<string, IAMClient | STSClient>>();
+
   async iam(credentials: AwsCredentials, target?: ProfileTarget): Promise<IAMClient> {
     const { IAMClient } = await import('@aws-sdk/client-iam');
-    return new IAMClient(this.#config('iam', credentials, target));
+    return this.#reuse(credentials, 'iam', target, () => new IAMClient(this.#config('iam', credentials, target)));
   }
 
   async sts(credentials: AwsCredentials, target?: ProfileTarget): Promise<STSClient> {
     const { STSClient } = await import('@aws-sdk/client-sts');
-    return new STSClient(this.#config('sts', credentials, target));
+    return this.#reuse(credentials, 'sts', target, () => new STSClient(this.#config('sts', credentials, target)));
+  }
+
+  #reuse<T extends IAMClient | STSClient>(credentials: AwsCredentials, service: Service, target: ProfileTarget | undefined, make: () => T): T {
+    let clients = this.#made.get(credentials);
+    if (!clients) this.#made.set(credentials, (clients = new Map()));
+    const key = `${service} ${this.endpoint(service, target) ?? ''} ${this.region(target)}`;
+    let client = clients.get(key) as T | undefined;
+    if (!client) clients.set(key, (client = make()));
+    return client;
   }
 
   region(target?: ProfileTarget): string {

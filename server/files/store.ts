@@ -13,7 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { TorqueError } from '../errors.js';
 import { backupFile } from './backup.js';
 import { IniEditor } from './edit.js';
-import type { FileKind, IniDocument } from './ini.js';
+import { type FileKind, type IniDocument, serialize } from './ini.js';
 import type { AwsPaths } from './paths.js';
 import { buildProfiles, type ProfileSet } from './profiles.js';
 import { errno, readAwsFile } from './read.js';
@@ -29,6 +29,20 @@ export interface StoreOptions {
 }
 
 export type Edit<T> = (editor: IniEditor) => T | Promise<T>;
+
+export interface Updated<T> {
+  result: T;
+  /** The document after this edit. */
+  doc: IniDocument;
+  /** Whether this edit changed anything. */
+  changed: boolean;
+}
+
+interface QueuedEdit<T> {
+  edit: Edit<T>;
+  resolve: (value: Updated<T>) => void;
+  reject: (error: unknown) => void;
+}
 
 export class AwsFiles {
   readonly paths: AwsPaths;
@@ -61,24 +75,68 @@ export class AwsFiles {
   /**
    * Applies an edit under the lock to the file as it is now and writes it atomically.
    * Returns what the edit function returned and the document as written.
+   *
+   * Edits asked for while another write of the same file is under way are applied together in the
+   * next write, one after the other, each to the result of the one before: 50 keys rotating at once
+   * take one lock and one fsync, not 50. An edit that throws is undone alone; the others still land.
    */
-  async update<T>(kind: FileKind, edit: Edit<T>): Promise<{ result: T; doc: IniDocument; changed: boolean }> {
+  update<T>(kind: FileKind, edit: Edit<T>): Promise<Updated<T>> {
+    return new Promise((resolve, reject) => {
+      const queue = this.#queues[kind];
+      queue.waiting.push({ edit, resolve, reject } as QueuedEdit<unknown>);
+      if (!queue.busy) void this.#flush(kind);
+    });
+  }
+
+  readonly #queues: Record<FileKind, { waiting: QueuedEdit<unknown>[]; busy: boolean }> = {
+    credentials: { waiting: [], busy: false },
+    config: { waiting: [], busy: false },
+  };
+
+  async #flush(kind: FileKind): Promise<void> {
+    const queue = this.#queues[kind];
+    queue.busy = true;
+    // Let edits asked in the same tick join this write.
+    await new Promise((resolve) => setImmediate(resolve));
+    const batch = queue.waiting.splice(0);
+    try {
+      await this.#write(kind, batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    } finally {
+      queue.busy = false;
+      if (queue.waiting.length > 0) void this.#flush(kind);
+    }
+  }
+
+  async #write(kind: FileKind, batch: QueuedEdit<unknown>[]): Promise<void> {
     const path = this.pathOf(kind);
     const target = await this.#writeTarget(path, kind);
     const release = await this.#lock(target, path);
     try {
       const { doc, exists } = await readAwsFile(target, kind);
-      const editor = new IniEditor({ ...doc, file: path });
-      const before = editor.toString();
-      const result = await edit(editor);
-      const after = editor.toString();
-      if (after === before) return { result, doc: editor.document, changed: false };
-      if (exists && !this.#backedUp.has(target)) {
-        await backupFile(target, this.paths.torqueHome);
-        this.#backedUp.add(target);
+      let editor = new IniEditor({ ...doc, file: path });
+      const done: { item: QueuedEdit<unknown>; result: unknown; doc: IniDocument; changed: boolean }[] = [];
+      for (const item of batch) {
+        const before = editor.document;
+        const text = editor.toString();
+        try {
+          const result = await item.edit(editor);
+          done.push({ item, result, doc: editor.document, changed: editor.toString() !== text });
+        } catch (error) {
+          editor = new IniEditor(before); // undo this edit alone
+          item.reject(error);
+        }
       }
-      await writeAtomically(target, after, path);
-      return { result, doc: editor.document, changed: true };
+      const after = editor.toString();
+      if (after !== serialize(doc)) {
+        if (exists && !this.#backedUp.has(target)) {
+          await backupFile(target, this.paths.torqueHome);
+          this.#backedUp.add(target);
+        }
+        await writeAtomically(target, after, path);
+      }
+      for (const { item, result, doc: written, changed } of done) item.resolve({ result, doc: written, changed });
     } finally {
       await release().catch(() => undefined);
     }

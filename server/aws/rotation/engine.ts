@@ -52,7 +52,7 @@ export async function rotate(deps: RotateDeps, options: RotateOptions): Promise<
   const mfa = new MfaBroker(deps.aws, deps.codes);
   const calls: string[] = mfa.calls;
   const pending = await new PendingRotations(deps.store.paths.torqueHome).list();
-  const results = await mapLimited(plan.groups, deps.concurrency ?? 8, (group) =>
+  const results = await mapLimited(plan.groups, deps.concurrency ?? 64, (group) =>
     new KeyRotation(deps, options, local, mfa, group, pending, calls, emit).run(),
   );
   return { results: [...plan.early, ...results], calls };

@@ -58,7 +58,7 @@ describe('torque rotate', () => {
     const code = h.sandbox.freshCode(alice.mfaSerial!);
     const result = await runCli(['rotate', 'alice', '--code', code, '--old-key', 'deactivate'], h.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^rotated  alice: AKIA\w+ → AKIA\w+ \(old key deactivated\)$/m);
+    assert.match(result.stdout, /^rotated {2}alice: AKIA\w+ → AKIA\w+ \(old key deactivated\)$/m);
     assert.match(result.stdout, /^1 rotated, 0 failed, 0 skipped$/m);
     const keys = h.sandbox.keys('alice');
     assert.equal(keys.find((k) => k.accessKeyId === alice.accessKeyId)!.status, 'Inactive');
