@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'FILE_NOT_REGULAR'
   | 'INVALID_EDIT'
   | 'USAGE'
+  | 'PORT_IN_USE'
   // Profiles and keys as found locally
   | 'PROFILE_NOT_FOUND'
   | 'NO_LONG_TERM_KEY'

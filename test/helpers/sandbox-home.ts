@@ -29,7 +29,7 @@ export async function sandboxHome(options: SandboxOptions = {}): Promise<Sandbox
   const { home, env } = await tempHome();
   const paths = await writeProfiles(join(home, '.aws'), profileFiles(sandbox));
   env['AWS_ENDPOINT_URL'] = sandbox.endpoint;
-  const issued = new Set<string>();
+  const issued = new Set<string>(sandbox.users.flatMap((u) => (u.secretAccessKey ? [u.secretAccessKey] : [])));
   // Every secret the sandbox issues from now on, even of keys deleted before the test looks.
   watch(sandbox.state.keys, (key) => issued.add(key.secret));
   watch(sandbox.state.sessions, (session) => {
@@ -45,7 +45,9 @@ export async function sandboxHome(options: SandboxOptions = {}): Promise<Sandbox
     configPath: paths.config,
     profiles,
     async secrets() {
-      for (const values of (await profiles()).values()) {
+      // The files may be gone when a suite's last hook runs; the secrets seen before are kept.
+      const now = await profiles().catch(() => new Map<string, Record<string, string>>());
+      for (const values of now.values()) {
         for (const key of ['aws_secret_access_key', 'aws_session_token']) if (values[key]) issued.add(values[key]);
       }
       return [...issued];
