@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchFiles } from './files.js';
 import { benchAuth } from './auth.js';
 import { benchRotate } from './rotate.js';
+import { benchWeb } from './web.js';
 import type { BenchSection } from './stats.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'torque-bench-'));
@@ -20,6 +21,7 @@ try {
     ['sandbox', async () => (await import('./sandbox.js')).benchSandbox()],
     ['rotate', () => benchRotate(tmp)],
     ['auth', () => benchAuth(tmp)],
+    ['web', () => benchWeb(tmp)],
   ];
   for (const [name, bench] of all) {
     if (only && only !== name) continue;

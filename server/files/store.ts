@@ -6,7 +6,7 @@
  * a 0600 temp file beside it, fsync, rename over the link's target, fsync the folder, unlock. If any
  * step fails the original file is as it was.
  */
-import { mkdir, open, realpath } from 'node:fs/promises';
+import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
@@ -67,9 +67,33 @@ export class AwsFiles {
     return { credentials, config };
   }
 
+  /**
+   * The profiles of both files. Reading is skipped while neither file changed (same inode, size,
+   * modification and change times), so the web app can answer a busy page from memory.
+   */
   async profiles(): Promise<ProfileSet & AwsFilesSnapshot> {
+    const version = await this.version();
+    if (this.#cached?.version === version) return this.#cached.value;
     const snapshot = await this.read();
-    return { ...buildProfiles(snapshot.credentials, snapshot.config), ...snapshot };
+    const value = { ...buildProfiles(snapshot.credentials, snapshot.config), ...snapshot };
+    // Keyed by the version seen before reading: a change during the read shows up as a new version next time.
+    this.#cached = { version, value };
+    return value;
+  }
+
+  #cached: { version: string; value: ProfileSet & AwsFilesSnapshot } | undefined;
+
+  /** A fingerprint of both files as they are on disk now. */
+  async version(): Promise<string> {
+    const one = async (path: string) => {
+      try {
+        const s = await stat(path, { bigint: true });
+        return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+      } catch (error) {
+        return `missing:${errno(error)}`;
+      }
+    };
+    return `${await one(this.paths.credentials)}|${await one(this.paths.config)}`;
   }
 
   /**

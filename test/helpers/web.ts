@@ -3,7 +3,10 @@
  * page's own, every log line and response body kept so a test can scan them for secrets.
  */
 import { after } from 'node:test';
+import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { AwsClients } from '../../server/aws/clients.js';
 import { buildApp, type AppDeps, type TorqueApp } from '../../server/app.js';
 import { resolvePaths } from '../../server/files/paths.js';
@@ -41,13 +44,13 @@ export async function webApp(options: { sandbox?: SandboxOptions; deps?: Partial
   });
   after(() => app.close());
   const signIn = await app.inject({ method: 'GET', url: `/?token=${TOKEN}`, headers: { host: `127.0.0.1:${PORT}` } });
-  const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+  const cookie = String(signIn.headers['set-cookie'] ?? '').split(';')[0]!;
 
   const request: WebApp['request'] = async ({ headers = {}, ...rest }) => {
     const merged: Record<string, string> = {};
     const defaults: Record<string, string> = { host: `127.0.0.1:${PORT}`, cookie, origin: ORIGIN };
     if (rest.method === 'POST') defaults['content-type'] = 'application/json';
-    for (const [name, value] of Object.entries({ ...defaults, ...headers })) if (value !== undefined) merged[name] = value;
+    for (const [name, value] of Object.entries({ ...defaults, ...headers })) if (value !== undefined) merged[name] = String(value);
     const response = await app.inject({ ...rest, headers: merged });
     bodies.push(response.body);
     return response;
@@ -72,4 +75,9 @@ export async function jobResult(web: WebApp, id: string) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('job did not end');
+}
+
+/** The answer has exactly the shape shared/api.ts declares (the routes build it from those types). */
+export function assertShape(schema: TSchema, body: unknown): void {
+  assert.ok(Value.Check(schema, body), `answer does not match its schema: ${JSON.stringify([...Value.Errors(schema, body)].slice(0, 3))}`);
 }

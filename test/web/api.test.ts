@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
-import { ORIGIN, PORT, TOKEN, jobResult, webApp, type WebApp } from '../helpers/web.js';
+import { AuthResponse, DemoResponse, ErrorBody, JobStarted, JobState, ProfilesResponse } from '../../shared/api.js';
+import { ORIGIN, PORT, TOKEN, assertShape, jobResult, webApp, type WebApp } from '../helpers/web.js';
 
 const user = (web: WebApp, name: string) => web.sandbox.users.find((u) => u.name === name)!;
 
@@ -18,6 +19,7 @@ describe('GET /api/profiles', () => {
     const response = await web.get('/api/profiles');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['cache-control'], 'no-store');
+    assertShape(ProfilesResponse, response.json());
     const body = response.json() as { profiles: { name: string; kind: string; sessionValid: boolean; lastRotatedAt: string | null }[]; files: { credentials: string } };
     assert.deepEqual(body.profiles.map((p) => p.name).slice(0, 5), ['alice', 'bob', 'carol', 'carol-ci', 'dave']);
     assert.equal(body.files.credentials, web.credentialsPath);
@@ -31,6 +33,7 @@ describe('GET /api/profiles', () => {
     await writeFile(web.credentialsPath, '[broken\n');
     const response = await web.get('/api/profiles');
     assert.equal(response.statusCode, 422);
+    assertShape(ErrorBody, response.json());
     assert.equal(response.json().error.code, 'FILE_PARSE');
     assert.match(response.json().error.message, /credentials line 1: section header/);
   });
@@ -42,6 +45,7 @@ describe('POST /api/auth', () => {
     const response = await web.post('/api/auth', { profile: 'alice', code: web.sandbox.freshCode(user(web, 'alice').mfaSerial!) });
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json() as Record<string, unknown>;
+    assertShape(AuthResponse, body);
     assert.deepEqual(Object.keys(body), ['profile', 'sessionProfile', 'expiresAt', 'arn', 'reused']);
     assert.equal(body['sessionProfile'], 'alice-mfa');
     assert.equal(body['reused'], false);
@@ -64,6 +68,7 @@ describe('POST /api/auth', () => {
       const before = await web.profiles();
       const response = await web.post('/api/auth', body(web));
       assert.equal(response.statusCode, status, response.body);
+      assertShape(ErrorBody, response.json());
       assert.equal(response.json().error.code, code);
       assert.deepEqual(await web.profiles(), before);
       await noSecrets(web);
@@ -82,8 +87,10 @@ describe('POST /api/rotate and jobs', () => {
       deleteUnused: false,
     });
     assert.equal(started.statusCode, 202, started.body);
+    assertShape(JobStarted, started.json());
     const { id } = started.json() as { id: string };
     const state = await jobResult(web, id);
+    assertShape(JobState, state);
     assert.deepEqual(state.results.map((r) => [r.profiles, r.status]), [[['carol', 'carol-ci'], 'rotated'], [['bob'], 'rotated']]);
     const files = await web.profiles();
     assert.equal(files.get('carol-ci')!['aws_access_key_id'], state.results[0]!.newAccessKeyId);
@@ -174,6 +181,7 @@ describe('the page and the demo', () => {
     const web = await webApp();
     assert.equal((await web.get('/api/demo')).statusCode, 404);
     const demo = await webApp({ deps: { demo: { devices: () => [{ serial: 'arn:aws:iam::1:mfa/x', user: 'x', code: '123456', secondsLeft: 12 }] } } });
+    assertShape(DemoResponse, (await demo.get('/api/demo')).json());
     assert.deepEqual((await demo.get('/api/demo')).json(), { devices: [{ serial: 'arn:aws:iam::1:mfa/x', user: 'x', code: '123456', secondsLeft: 12 }] });
   });
 
