@@ -1,6 +1,7 @@
 /** POST /api/auth: a session for one profile, by the same engine as `torque auth`. Never returns the secret. */
 import type { FastifyInstance } from 'fastify';
-import { AuthRequest, type AuthResponse } from '../../shared/api.js';
+import type { AuthRequest, AuthResponse } from '../../shared/api.js';
+import { schemas } from '../web/schemas.js';
 import { authenticate } from '../aws/session.js';
 import { TorqueError } from '../errors.js';
 import type { AppDeps } from '../app.js';
@@ -8,7 +9,7 @@ import type { AppDeps } from '../app.js';
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Body: AuthRequest }>(
     '/api/auth',
-    { schema: { body: AuthRequest } },
+    { schema: { body: schemas.AuthRequest } },
     async (request) => {
       const { profile, code, durationSeconds, sessionProfile, force } = request.body;
       const result = await authenticate(

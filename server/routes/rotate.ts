@@ -1,6 +1,7 @@
 /** POST /api/rotate starts a rotation job; GET /api/jobs/:id and its event stream follow it. */
 import type { FastifyInstance } from 'fastify';
-import { JobParams, type JobStarted, RotateRequest } from '../../shared/api.js';
+import type { JobStarted, RotateRequest } from '../../shared/api.js';
+import { schemas } from '../web/schemas.js';
 import { rotate } from '../aws/rotation/engine.js';
 import { TorqueError } from '../errors.js';
 import type { AppDeps } from '../app.js';
@@ -10,7 +11,7 @@ import type { Jobs } from '../web/jobs.js';
 export function rotateRoutes(app: FastifyInstance, deps: AppDeps, jobs: Jobs): void {
   app.post<{ Body: RotateRequest }>(
     '/api/rotate',
-    { schema: { body: RotateRequest } },
+    { schema: { body: schemas.RotateRequest } },
     async (request, reply) => {
       const { profiles, codes, oldKey, deleteUnused } = request.body;
       const id = jobs.start(async (emit) => {
@@ -35,13 +36,13 @@ export function rotateRoutes(app: FastifyInstance, deps: AppDeps, jobs: Jobs): v
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', { schema: { params: JobParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/jobs/:id', { schema: { params: schemas.JobParams } }, async (request) => {
     const state = jobs.state(request.params.id);
     if (!state) throw new TorqueError('PROFILE_NOT_FOUND', 'no such job; it may have ended long ago');
     return state;
   });
 
-  app.get<{ Params: { id: string } }>('/api/jobs/:id/events', { schema: { params: JobParams } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/jobs/:id/events', { schema: { params: schemas.JobParams } }, async (request, reply) => {
     if (!jobs.state(request.params.id)) throw new TorqueError('PROFILE_NOT_FOUND', 'no such job; it may have ended long ago');
     reply.hijack();
     const raw = reply.raw;
