@@ -25,33 +25,17 @@ async function homeWithProfiles(tmp: string): Promise<string> {
 }
 
 /** From `torque serve` being started to its first /api/profiles answer, through the token sign-in. */
-function startToFirstAnswer(home: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin/torque.js'), 'serve', '--no-open', '--port', '0'], {
-      env: { PATH: process.env['PATH'], HOME: home },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', async (chunk: string) => {
-      out += chunk;
-      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)?.[0];
-      if (!url) return;
-      child.stdout.removeAllListeners('data');
-      try {
-        const signIn = await fetch(url, { redirect: 'manual' });
-        const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-        const answer = await fetch(new URL('/api/profiles', url), { headers: { cookie } });
-        if (answer.status !== 200) throw new Error(`status ${answer.status}`);
-        await answer.json();
-        resolve(performance.now() - started);
-      } catch (error) {
-        reject(error);
-      } finally {
-        child.kill('SIGTERM');
-      }
-    });
-  });
+async function startToFirstAnswer(home: string): Promise<number> {
+  const started = performance.now();
+  const server = await serveProcess(home);
+  try {
+    const answer = await fetch(`${server.base}/api/profiles`, { headers: { cookie: server.cookie } });
+    if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+    await answer.json();
+    return performance.now() - started;
+  } finally {
+    server.stop();
+  }
 }
 
 async function bundleSize(): Promise<{ raw: number; gzip: number; files: number }> {
