@@ -51,6 +51,10 @@ export const COMMANDS: CommandSpec[] = [
       'delete-unused': { type: 'boolean', description: 'delete an unused second key that blocks rotation' },
       json,
     },
+    details:
+      'Profiles sharing a key are rotated once and all updated. "all" is every static profile of the\n' +
+      'credentials file. Without --code, a code is asked per MFA device (a line from stdin when it is not a terminal).',
+    load: () => import('./rotate.js'),
   },
   {
     name: 'auth',
@@ -65,18 +69,28 @@ export const COMMANDS: CommandSpec[] = [
       export: { type: 'boolean', description: 'print export lines for eval (contains the secret)' },
       json,
     },
+    details:
+      'A static profile gets an MFA session (12h by default, 15m to 36h); a role profile is assumed with its\n' +
+      'source profile (1h by default; a role chain at most 1h). The session goes to <profile>-mfa, the\n' +
+      'torque_session_profile setting, or X for a profile named X-long-term. A stored session with more than\n' +
+      '5 minutes left is kept unless --force. Use it with: eval $(torque auth <profile> --export)',
+    load: () => import('./auth.js'),
   },
   {
     name: 'serve',
     summary: 'start the web app on 127.0.0.1 and open it in the browser',
     usage: '',
     options: { port, 'no-open': noOpen },
+    details: 'Prints a link with a one-time sign-in token; only 127.0.0.1 is listened on. Ctrl-C stops it.',
+    load: () => import('./serve.js'),
   },
   {
     name: 'demo',
     summary: 'the web app on a built-in sandbox AWS and throwaway files',
     usage: '',
     options: { port, 'no-open': noOpen },
+    details: 'No AWS account needed: the sandbox behaves like IAM and STS, and the page shows its MFA codes.',
+    load: () => import('./demo.js'),
   },
   {
     name: 'sandbox',
@@ -88,6 +102,7 @@ export const COMMANDS: CommandSpec[] = [
       latency: { type: 'string', value: 'MS', description: 'added latency per call' },
       propagation: { type: 'string', value: 'MS', description: 'delay before a new key works' },
     },
+    load: () => import('./sandbox.js'),
   },
 ];
 

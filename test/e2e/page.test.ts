@@ -1,0 +1,216 @@
+/**
+ * The page in a real browser, on the very setup `torque demo` runs (server/demo.ts), in-process so
+ * the test can read the sandbox's MFA codes and the credentials file. Needs the built page
+ * (`npm run build`; `npm test` builds first) and Chromium at /usr/bin/chromium.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { defaultWebRoot } from '../../server/app.js';
+import { type Demo, startDemo } from '../../server/demo.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const haveChromium = existsSync(CHROMIUM);
+const MISSING = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests of the page cannot run`;
+
+if (!haveChromium && !process.env['CI']) {
+  process.stderr.write(`\n!!!!!!!!\n!!! WARNING: ${MISSING}; they are SKIPPED.\n!!!!!!!!\n\n`);
+}
+
+/** Key ids per profile of a credentials file. */
+function keyIds(text: string): Record<string, string> {
+  const ids: Record<string, string> = {};
+  let section = '';
+  for (const line of text.split('\n')) {
+    const header = /^\[(.+)\]$/.exec(line.trim());
+    if (header) section = header[1]!;
+    const key = /^aws_access_key_id\s*=\s*(\S+)/.exec(line.trim());
+    if (key) ids[section] = key[1]!;
+  }
+  return ids;
+}
+
+describe('the page in a browser', { skip: haveChromium || process.env['CI'] ? false : MISSING }, () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  let before0: Record<string, string>;
+  const serialOf = (user: string) => demo.sandbox.users.find((u) => u.name === user)!.mfaSerial!;
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const fileKeys = async () => keyIds(await readFile(demo.paths.credentials, 'utf8'));
+  /** An expression run in the page (a string: this file is type-checked without the DOM's types). */
+  const inPage = (expression: string) => page.evaluate<unknown>(expression);
+  const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+
+  before(async () => {
+    assert.ok(haveChromium, MISSING);
+    assert.ok(existsSync(join(defaultWebRoot(), 'index.html')), 'the page is not built: run `npm run build` first');
+    await mkdir(SHOTS, { recursive: true });
+    demo = await startDemo({ port: 0, propagationMs: 2000, log: () => undefined });
+    before0 = await fileKeys();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    // A CSP violation (inline style or script) shows up as a console error: every one fails the suite.
+    // So does Chromium's note on an HTTP error; the API's 4xx answers are expected (the page shows them).
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (response.status() >= 400 && !path.startsWith('/api/')) problems.push(`${response.status()} for ${path}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  test('the launch link signs in, then leaves the address bar', async () => {
+    assert.match(demo.serving.url, /\?token=/);
+    await page.goto(demo.serving.url);
+    await page.getByRole('table', { name: /Profiles in your AWS files/ }).waitFor();
+    assert.ok(!page.url().includes('token'), `the token is still in the address bar: ${page.url()}`);
+    for (const name of ['alice', 'bob', 'carol', 'carol-ci', 'dave', 'admin']) {
+      await page.getByRole('rowheader', { name, exact: true }).waitFor();
+    }
+    // The demo banner shows the sandbox devices' codes.
+    const banner = page.getByRole('complementary', { name: 'Demo mode.' });
+    await banner.getByText(/alice \(mfa\/alice\)/).waitFor();
+    assert.match((await banner.locator(`code[data-serial="${serialOf('carol')}"]`).textContent()) ?? '', /^\d{6}$/);
+    await page.getByText('never rotated by Torque').first().waitFor();
+    await shot('01-table');
+  });
+
+  test('keyboard focus is visible', async () => {
+    await page.getByRole('checkbox', { name: 'Select all profiles with an access key' }).focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await inPage('document.activeElement.type'), 'checkbox');
+    assert.equal(await inPage('getComputedStyle(document.activeElement).outlineStyle'), 'solid');
+  });
+
+  test('Auth makes a session for a role and counts down to its expiry', async () => {
+    await page.getByRole('button', { name: 'Auth admin' }).click();
+    const form = page.getByRole('form', { name: 'Session for admin' });
+    await form.getByLabel('MFA code (mfa/alice)').fill(demo.sandbox.freshCode(serialOf('alice')));
+    await form.getByRole('button', { name: 'Get session' }).click();
+    await form.getByText('Session stored in profile admin-mfa').waitFor();
+    const timer = form.getByRole('timer');
+    const first = await timer.textContent();
+    await page.waitForTimeout(1500);
+    const second = await timer.textContent();
+    assert.match(first ?? '', /\(\d+:\d\d:\d\d left\)/);
+    assert.notEqual(first, second, 'the countdown does not move');
+    await form.getByText(/expires in \d+m/).waitFor();
+    // The table reloaded: the stored session is a profile of its own now.
+    await page.getByRole('rowheader', { name: 'admin-mfa', exact: true }).waitFor();
+    await shot('02-auth');
+    await form.getByRole('button', { name: 'Close' }).click();
+    assert.equal(await inPage('document.activeElement.id'), 'auth-open-admin');
+  });
+
+  test('a device IAM knows but the files do not gets a code field after the first try', async () => {
+    for (const name of ['bob', 'carol', 'carol-ci']) await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+    const panel = page.getByRole('region', { name: 'Rotate access keys' });
+    assert.equal(await panel.getByRole('textbox').count(), 0, 'no device is known yet, so no code field');
+    await panel.getByRole('button', { name: 'Rotate 3 profiles' }).click();
+    await panel.getByText(/carol, carol-ci.*failed: enter the current code of MFA device arn:aws:iam::\d+:mfa\/carol/).waitFor();
+    await panel.getByText(/bob.*rotated AKIA\w+ → AKIA\w+, old key deleted/).waitFor();
+    const field = panel.getByLabel('Code for mfa/carol (carol, carol-ci)');
+    await field.waitFor();
+    // The next thing to do is to type that code: focus is there already.
+    assert.equal(await inPage('document.activeElement.id'), await field.getAttribute('id'));
+    await shot('03-mfa-code-needed');
+    const keys = await fileKeys();
+    assert.notEqual(keys['bob'], before0['bob']);
+    assert.equal(keys['carol'], before0['carol']);
+  });
+
+  test('two users, two codes, one rotation, followed live', async () => {
+    // bob left the selection once rotated; carol and carol-ci stay selected for another try.
+    assert.equal(await page.getByRole('checkbox', { name: 'Select bob', exact: true }).isChecked(), false);
+    await page.getByRole('checkbox', { name: 'Select alice', exact: true }).check();
+    const panel = page.getByRole('region', { name: 'Rotate access keys' });
+    assert.equal(await panel.getByRole('textbox').count(), 2, 'one field per device');
+    await panel.getByLabel('Code for mfa/alice (alice)').fill(demo.sandbox.freshCode(serialOf('alice')));
+    await panel.getByLabel('Code for mfa/carol (carol, carol-ci)').fill(demo.sandbox.freshCode(serialOf('carol')));
+    await shot('04-two-codes');
+    await panel.getByRole('button', { name: 'Rotate 3 profiles' }).click();
+    // New keys take 2 s to work in this sandbox: the page shows Torque waiting for them.
+    await panel.getByRole('listitem').filter({ hasText: 'waiting for AWS' }).first().waitFor();
+    await row('carol-ci').getByText(/^waiting for AWS:/).waitFor();
+    await shot('05-progress');
+    await panel.getByText(/^\s*alice\s*:\s*rotated/).waitFor({ timeout: 20_000 });
+    await panel.getByText(/carol, carol-ci\s*:\s*rotated/).waitFor({ timeout: 20_000 });
+
+    const keys = await fileKeys();
+    for (const name of ['alice', 'carol', 'carol-ci']) assert.notEqual(keys[name], before0[name], `${name} has a new key`);
+    assert.equal(keys['carol'], keys['carol-ci'], 'the shared key stays shared');
+    assert.equal(keys['dave'], before0['dave'], 'dave was not asked for');
+    assert.deepEqual(demo.sandbox.keys('alice').map((k) => k.accessKeyId), [keys['alice']], 'the old key was deleted');
+    // The table reloads with the new key and its age from the audit log.
+    await row('alice').getByText(keys['alice']!, { exact: true }).waitFor();
+    await row('alice').getByText('last rotated just now').waitFor();
+    await shot('06-rotated');
+  });
+
+  test('two keys: the unused one is deleted only after a confirm', async () => {
+    const daveKeys = demo.sandbox.keys('dave');
+    assert.equal(daveKeys.length, 2);
+    await page.getByRole('checkbox', { name: 'Select dave', exact: true }).check();
+    const panel = page.getByRole('region', { name: 'Rotate access keys' });
+    await panel.getByRole('button', { name: 'Rotate dave' }).click();
+    await panel.getByText(/already has two access keys/).waitFor();
+    await panel.getByRole('button', { name: 'Delete the unused key and rotate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the unused key?' });
+    const unused = daveKeys.find((k) => k.status === 'Inactive')!.accessKeyId;
+    await dialog.getByText(unused).waitFor();
+    await shot('07-confirm');
+    await dialog.getByRole('button', { name: 'Delete it and rotate' }).click();
+    await panel.getByText(/dave\s*:\s*rotated/).waitFor({ timeout: 20_000 });
+    await panel.getByText(`deleted the unused key ${unused}`, { exact: false }).waitFor();
+    const keys = await fileKeys();
+    assert.notEqual(keys['dave'], before0['dave']);
+    assert.deepEqual(demo.sandbox.keys('dave').map((k) => k.accessKeyId), [keys['dave']]);
+    await shot('08-two-keys-done');
+  });
+
+  test('Auth asks for a code when IAM names a device the files do not, and the session spares the next one', async () => {
+    await page.reload(); // forget the devices the page learnt so far
+    await page.getByRole('button', { name: 'Auth carol', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Session for carol' });
+    assert.equal(await form.getByRole('textbox').count(), 0);
+    await form.getByRole('button', { name: 'Get session' }).click();
+    await form.getByText(/enter the current code of MFA device arn:aws:iam::\d+:mfa\/carol/).waitFor();
+    const field = form.getByLabel('MFA code (mfa/carol)');
+    await field.waitFor();
+    assert.equal(await inPage('document.activeElement.id'), await field.getAttribute('id'));
+    await field.fill(demo.sandbox.freshCode(serialOf('carol')));
+    await form.getByRole('button', { name: 'Get session' }).click();
+    await form.getByText('Session stored in profile carol-mfa').waitFor();
+    await page.getByRole('checkbox', { name: 'Select carol', exact: true }).check();
+    const panel = page.getByRole('region', { name: 'Rotate access keys' });
+    await panel.getByText('No code needed for carol: a stored MFA session is still valid.').waitFor();
+    assert.equal(await panel.getByRole('textbox').count(), 0);
+    await shot('09-auth-code-needed');
+  });
+
+  test('dark mode, and no console errors (CSP) along the way', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await inPage('getComputedStyle(document.body).backgroundColor');
+    assert.equal(background, 'rgb(13, 17, 23)');
+    await shot('10-dark');
+    assert.deepEqual(problems, []);
+  });
+});
