@@ -1,5 +1,5 @@
 /** GET /api/profiles: the profile table, with session state and last rotation; no secret. */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ProfilesResponse, ProfileView } from '../../shared/api.js';
@@ -10,12 +10,13 @@ import type { AppDeps } from '../app.js';
 export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The answer is kept while the AWS files and the audit log are unchanged and no session crosses
   // its 5-minute margin: a page polling it costs two stats, not a parse of every profile.
-  let cache: { version: string; until: number; body: string } | undefined;
+  let cache: { version: string; until: number; body: Buffer } | undefined;
 
   app.get('/api/profiles', async (_request, reply) => {
     const now = Date.now();
     const auditLog = join(deps.store.paths.torqueHome, 'audit.log');
-    const auditVersion = await stat(auditLog, { bigint: true }).then((s) => `${s.size}:${s.mtimeNs}`, () => 'none');
+    const audit = statSync(auditLog, { bigint: true, throwIfNoEntry: false });
+    const auditVersion = audit ? `${audit.size}:${audit.mtimeNs}` : 'none';
     const version = `${await deps.store.version()}|${auditVersion}`;
     if (cache && cache.version === version && now < cache.until) {
       return reply.type('application/json; charset=utf-8').send(cache.body);
@@ -28,7 +29,7 @@ export function profileRoutes(app: FastifyInstance, deps: AppDeps): void {
       return { ...p, sessionValid: margin > now, lastRotatedAt: rotated.get(p.name) ?? null };
     });
     const body: ProfilesResponse = { profiles: views, warnings, files: { credentials: deps.store.paths.credentials, config: deps.store.paths.config } };
-    cache = { version, until, body: JSON.stringify(body) };
-    return body;
+    cache = { version, until, body: Buffer.from(JSON.stringify(body)) };
+    return reply.type('application/json; charset=utf-8').send(cache.body);
   });
 }
