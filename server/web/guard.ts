@@ -63,9 +63,11 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): { ses
     if (!allowedHosts().has(request.headers.host ?? '')) {
       return deny(reply, 403, 'BAD_HOST', 'this server answers only to 127.0.0.1, localhost and [::1] on its own port');
     }
-    const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/')) return undefined; // the page decides in its own route; assets are public build files
-    // Every API call needs the cookie; a token in the URL is not accepted here (it may sit in history or logs).
+    // Decided on the route the router matched, never on the raw URL: `/%61pi/rotate` is routed to
+    // /api/rotate after decoding. Only the page route (which checks the token or cookie itself) and the
+    // public build files are open; everything else, unknown paths included, needs the cookie.
+    if (isPublic(request)) return undefined;
+    // A token in the URL is not accepted here (it may sit in history or logs): only the cookie.
     if (!sameSecret(cookieValue(request, COOKIE), session)) {
       return deny(reply, 401, 'NOT_AUTHENTICATED', 'open the link that `torque serve` printed to sign in to this page');
     }
@@ -85,10 +87,18 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): { ses
 
   app.addHook('onSend', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (!isPublic(request)) reply.header('cache-control', 'no-store');
   });
 
   return { session };
+}
+
+/** The page route and the static build files: the only routes open without the cookie. */
+export const PUBLIC_ROUTES = new Set(['/', '/*']);
+
+function isPublic(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && PUBLIC_ROUTES.has(route) && (request.method === 'GET' || request.method === 'HEAD');
 }
 
 export function setSessionCookie(reply: FastifyReply, session: string): void {

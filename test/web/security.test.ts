@@ -33,6 +33,12 @@ const cases: Case[] = [
   { name: 'no cookie', method: 'GET', url: '/api/profiles', headers: { cookie: undefined }, status: 401, code: 'NOT_AUTHENTICATED' },
   { name: 'a wrong cookie', method: 'GET', url: '/api/profiles', headers: { cookie: 'torque_session=guess' }, status: 401, code: 'NOT_AUTHENTICATED' },
   { name: 'the token in the query instead of the cookie', method: 'GET', url: `/api/profiles?token=${TOKEN}`, headers: { cookie: undefined }, status: 401, code: 'NOT_AUTHENTICATED' },
+  // Percent-encoded paths reach the same routes after decoding: they must meet the same checks.
+  { name: 'an encoded API path without the cookie', method: 'GET', url: '/%61pi/profiles', headers: { cookie: undefined }, status: 401, code: 'NOT_AUTHENTICATED' },
+  { name: 'an encoded write path without the cookie', method: 'POST', url: '/%61pi/rotate', headers: { cookie: undefined, origin: undefined }, payload: json(validRotate), status: 401, code: 'NOT_AUTHENTICATED' },
+  { name: 'an encoded write path from another origin', method: 'POST', url: '/%61pi/rotate', headers: { origin: 'http://evil.example' }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
+  // An unknown path falls to the static files, which have nothing there.
+  { name: 'an unknown API path without the cookie', method: 'GET', url: '/api/not-here', headers: { cookie: undefined }, status: 404, code: 'NOT_FOUND' },
   { name: 'the token as the cookie', method: 'GET', url: '/api/profiles', headers: { cookie: `torque_session=${TOKEN}` }, status: 401, code: 'NOT_AUTHENTICATED' },
   // CSRF: writes only from the page's own origin.
   { name: 'a cross-origin POST', method: 'POST', url: '/api/rotate', headers: { origin: 'http://evil.example' }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
