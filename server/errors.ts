@@ -36,7 +36,8 @@ export type ErrorCode =
   // Rotation
   | 'VERIFY_FAILED'
   | 'OLD_KEY_NOT_RETIRED'
-  | 'INTERRUPTED_ROTATION';
+  | 'INTERRUPTED_ROTATION'
+  | 'ROTATION_IN_PROGRESS';
 
 export interface ErrorDetails {
   file?: string;

@@ -78,6 +78,13 @@ export class LocalProfiles {
     return out;
   }
 
+  /** Profiles whose key lines for this key id are in the config file, where rotation does not write. */
+  configHoldersOf(accessKeyId: string): string[] {
+    return [...profileValues(this.snapshot.config)]
+      .filter(([name, values]) => values['aws_access_key_id'] === accessKeyId && !this.keyInCredentialsFile(name))
+      .map(([name]) => name);
+  }
+
   /** Every access key id any profile holds. */
   heldKeyIds(): Set<string> {
     const out = new Set<string>();

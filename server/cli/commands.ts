@@ -81,7 +81,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'start the web app on 127.0.0.1 and open it in the browser',
     usage: '',
     options: { port, 'no-open': noOpen },
-    details: 'Prints a link with a one-time sign-in token; only 127.0.0.1 is listened on. Ctrl-C stops it.',
+    details: 'Prints a link with a sign-in token, swapped for a cookie on first use; only 127.0.0.1 is listened on. Ctrl-C stops it.',
     load: () => import('./serve.js'),
   },
   {

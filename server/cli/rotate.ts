@@ -20,7 +20,7 @@ export async function run({ values, positionals, io }: CommandInput): Promise<nu
   const verifyTimeoutMs = numberFromEnv(io.env, 'TORQUE_VERIFY_TIMEOUT_MS');
   const retireTimeoutMs = numberFromEnv(io.env, 'TORQUE_RETIRE_TIMEOUT_MS');
   try {
-    const { results } = await rotate(
+    const { results, warnings } = await rotate(
       {
         store: new AwsFiles(resolvePaths(io.env)),
         aws: cliAwsClients(io.env),
@@ -35,7 +35,7 @@ export async function run({ values, positionals, io }: CommandInput): Promise<nu
         deleteUnused: values['delete-unused'] === true,
       },
     );
-    if (values['json']) io.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+    if (values['json']) io.stdout.write(`${JSON.stringify({ results, warnings }, null, 2)}\n`);
     else io.stdout.write(summary(results));
     return results.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {

@@ -55,12 +55,20 @@ export function sessionProfileName(name: string, settings: Record<string, string
   return `${name}${SESSION_SUFFIX}`;
 }
 
+/**
+ * AWS access key ids: AKIA… (long-term) or ASIA… (temporary), upper-case letters and digits. Anything
+ * else in aws_access_key_id is never shown (it may be a secret pasted into the wrong line).
+ */
+export function isAccessKeyId(value: string): boolean {
+  return /^A[KS]IA[A-Z0-9]{12,124}$/.test(value);
+}
+
 export function profileKind(settings: Record<string, string>): ProfileKind {
   // Same precedence as the SDK's credential chain for a profile (fromIni): role, keys, process, sso.
   if (settings['role_arn'] && (settings['source_profile'] || settings['credential_source'] || settings['web_identity_token_file'])) {
     return 'role';
   }
-  if (settings['aws_access_key_id'] && settings['aws_secret_access_key']) {
+  if (settings['aws_access_key_id'] && settings['aws_secret_access_key'] && isAccessKeyId(settings['aws_access_key_id'])) {
     return settings['aws_session_token'] ? 'session' : 'static';
   }
   if (settings['credential_process']) return 'process';
@@ -143,12 +151,10 @@ function settingsWarnings(
   const keyId = settings['aws_access_key_id'];
   if (keyId && !settings['aws_secret_access_key']) out.push('has aws_access_key_id but no aws_secret_access_key');
   if (!keyId && settings['aws_secret_access_key']) out.push('has aws_secret_access_key but no aws_access_key_id');
-  if (kind === 'static' && keyId && !keyId.startsWith('AKIA')) {
-    out.push(
-      keyId.startsWith('ASIA')
-        ? 'holds a temporary key (ASIA…) without aws_session_token'
-        : `access key id "${keyId}" does not look like a long-term IAM key (AKIA…)`,
-    );
+  if (keyId && !isAccessKeyId(keyId)) {
+    out.push('aws_access_key_id is not an AWS access key id (AKIA… or ASIA…), so Torque neither shows nor rotates it');
+  } else if (kind === 'static' && keyId?.startsWith('ASIA')) {
+    out.push('holds a temporary key (ASIA…) without aws_session_token');
   }
   if (settings['role_arn'] && kind !== 'role') out.push('has role_arn but no source_profile or credential_source');
   const source = settings['source_profile'];

@@ -195,6 +195,8 @@ export class AwsFiles {
           realpath: false,
           lockfilePath: `${target}.torque-lock`,
           stale: 10_000,
+          // A lock found taken over mid-write must not crash the process with the write half done.
+          onCompromised: () => undefined,
           retries: { retries: 20, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
         });
       } catch (error) {
@@ -214,15 +216,21 @@ export class AwsFiles {
 async function writeAtomically(target: string, text: string, shown: string): Promise<void> {
   try {
     await writeFileAtomic(target, text, { mode: 0o600, fsync: true });
-    // The rename is durable only once the folder's entry is on disk too.
+  } catch (error) {
+    throw writeError(shown, error);
+  }
+  // The file is in place now, whatever follows. Syncing the folder makes the rename survive a power
+  // cut; where a file system refuses (Windows, some network mounts), the write still happened and
+  // must be reported as done, or a caller would undo work that is on disk.
+  try {
     const folder = await open(dirname(target), 'r');
     try {
       await folder.sync();
     } finally {
       await folder.close();
     }
-  } catch (error) {
-    throw writeError(shown, error);
+  } catch {
+    // best effort
   }
 }
 

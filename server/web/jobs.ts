@@ -22,7 +22,9 @@ export class Jobs {
     const id = randomBytes(16).toString('hex');
     const job: Job = { id, events: [], results: [], done: false, listeners: new Set() };
     this.#jobs.set(id, job);
-    for (const old of [...this.#jobs.keys()].slice(0, Math.max(0, this.#jobs.size - KEPT))) this.#jobs.delete(old);
+    // Forget the oldest finished jobs; a running one is kept until it ends.
+    const finished = [...this.#jobs.values()].filter((j) => j.done);
+    for (const old of finished.slice(0, Math.max(0, this.#jobs.size - KEPT))) this.#jobs.delete(old.id);
     const emit = (event: JobEvent) => {
       job.events.push(event);
       for (const listener of job.listeners) listener({ type: 'event', event });

@@ -23,6 +23,7 @@ describe('profile kinds', () => {
     ['legacy sso', '', '[profile p]\nsso_start_url = https://x\n', 'sso'],
     ['key id without secret', '[p]\naws_access_key_id = AKIAEXAMPLEKEY000001\n', '', 'incomplete'],
     ['only a region', '', '[profile p]\nregion = eu-west-1\n', 'incomplete'],
+    ['a secret in the key id line', '[p]\naws_access_key_id = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\naws_secret_access_key = AKIAIOSFODNN7EXAMPLE\n', '', 'incomplete'],
     ['role_arn alone', '', '[profile p]\nrole_arn = arn:aws:iam::1:role/R\n', 'incomplete'],
   ];
   for (const [name, credentials, config, kind] of cases) {
@@ -75,6 +76,14 @@ describe('merging and relations', () => {
     assert.match(all.get('half')!.warnings.join(), /no aws_secret_access_key/);
     assert.match(all.get('orphan')!.warnings.join(), /source_profile "missing" does not exist/);
     assert.match(all.get('loop1')!.warnings.join(), /loops/);
+  });
+
+  it('never shows what is in aws_access_key_id unless it is shaped like a key id', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const p = profiles(`[swapped]\naws_access_key_id = ${secret}\naws_secret_access_key = AKIAIOSFODNN7EXAMPLE\n`).get('swapped')!;
+    assert.equal(p.accessKeyId, null);
+    assert.ok(!JSON.stringify(p).includes(secret));
+    assert.match(p.warnings.join(), /not an AWS access key id/);
   });
 
   it('attributes file warnings to the profile whose section holds them', () => {

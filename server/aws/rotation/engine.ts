@@ -38,6 +38,8 @@ const UNUSED_DAYS = 30;
 
 export interface RotateRun {
   results: RotateResult[];
+  /** What needs the user's attention beyond these results (an unfinished earlier rotation). */
+  warnings: string[];
   /** Every AWS call made, in order of completion (for the benchmark's call count). */
   calls: string[];
 }
@@ -55,7 +57,16 @@ export async function rotate(deps: RotateDeps, options: RotateOptions): Promise<
   const results = await mapLimited(plan.groups, deps.concurrency ?? 64, (group) =>
     new KeyRotation(deps, options, local, mfa, group, pending, calls, emit).run(),
   );
-  return { results: [...plan.early, ...results], calls };
+  // Interrupted rotations of profiles this run did not touch: said, so they are not forgotten.
+  const touched = new Set(plan.groups.flatMap((g) => g.profiles));
+  const warnings: string[] = [];
+  for (const record of await new PendingRotations(deps.store.paths.torqueHome).list()) {
+    if (record.profiles.some((p) => touched.has(p))) continue;
+    const message = `a rotation of ${record.profiles.join(', ')} was interrupted on ${record.startedAt.slice(0, 19).replace('T', ' ')}; rotate ${record.profiles[0]} again to finish or clean it up`;
+    warnings.push(message);
+    emit({ profiles: record.profiles, step: 'cleanup', message });
+  }
+  return { results: [...plan.early, ...results], calls, warnings };
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -132,12 +143,24 @@ class KeyRotation {
 
   async run(): Promise<RotateResult> {
     this.#event('start', `rotating ${this.#group.accessKeyId}`);
+    let release: (() => Promise<void>) | undefined;
     try {
+      // One rotation of a key at a time, across every Torque process and web job: a second one working
+      // from the same old key could take the first one's new key for a leftover and delete it.
+      release = await this.#records.lock(this.#group.accessKeyId, this.#profiles);
+      // Waiting for the lock may have taken a while: another run may have rotated this key meanwhile.
+      if (!(await this.#heldNow()).has(this.#group.accessKeyId)) {
+        const message = `${this.#profiles.join(', ')} no longer hold ${this.#group.accessKeyId}: another Torque rotated it meanwhile; nothing to do`;
+        this.#event('skipped', message);
+        return this.#result('skipped', null, new TorqueError('FILE_CHANGED', message));
+      }
       return await this.#rotate();
     } catch (error) {
       const failure = isTorqueError(error) ? error : new TorqueError('AWS_ERROR', `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       this.#event('failed', failure.message);
       return this.#result('failed', 'kept', failure);
+    } finally {
+      await release?.();
     }
   }
 
@@ -174,8 +197,13 @@ class KeyRotation {
     try {
       created = await this.#createKey(iamCredentials);
     } catch (error) {
-      // AWS may have made the key before its answer was lost: look once, else the record stays for the next run.
-      await this.#sweepLostKey(iamCredentials, record);
+      if (unclear(error)) {
+        // AWS may have made the key before its answer was lost: look once, else the record stays for the next run.
+        await this.#sweepLostKey(iamCredentials, record);
+      } else {
+        // A clear refusal: AWS made nothing.
+        await this.#records.remove(record.oldAccessKeyId);
+      }
       throw error;
     }
     this.#newKeyId = created.accessKeyId;
@@ -185,8 +213,20 @@ class KeyRotation {
     try {
       await this.#writeKeys(this.#group.accessKeyId, created);
     } catch (error) {
-      await this.#discardNewKey(iamCredentials, created.accessKeyId, record.oldAccessKeyId);
-      throw error;
+      // Delete the new key only if the file surely does not hold it: a write can fail after its rename.
+      const holds = await this.#fileHolds(created.accessKeyId);
+      if (holds === false) {
+        await this.#discardNewKey(iamCredentials, created.accessKeyId, record.oldAccessKeyId);
+        throw error;
+      }
+      if (holds === undefined) {
+        // Neither key may go while nobody knows which one the file holds; the pending record stays.
+        this.#notes.push(
+          `could not read the file back to see whether it holds the new key ${created.accessKeyId}: both keys were kept; the next rotation of this profile sorts it out`,
+        );
+        throw error;
+      }
+      this.#notes.push(`the write reported an error but the file holds the new key (${isTorqueError(error) ? error.message : String(error)})`);
     }
 
     this.#event('verify', 'waiting for AWS to accept the new key');
@@ -219,15 +259,20 @@ class KeyRotation {
         { cause: error },
       );
     }
-    await appendAudit(this.#deps.store.paths.torqueHome, {
-      time: new Date().toISOString(),
-      profiles: this.#profiles,
-      userArn,
-      oldAccessKeyId: oldKeyId,
-      newAccessKeyId: newKeyId,
-      oldKey,
-      ...(note ? { note } : {}),
-    });
+    try {
+      await appendAudit(this.#deps.store.paths.torqueHome, {
+        time: new Date().toISOString(),
+        profiles: this.#profiles,
+        userArn,
+        oldAccessKeyId: oldKeyId,
+        newAccessKeyId: newKeyId,
+        oldKey,
+        ...(note ? { note } : {}),
+      });
+    } catch (error) {
+      // The rotation itself is done; a missing audit line must not make it look undone.
+      this.#notes.push(`could not write the audit log (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
     await this.#records.remove(oldKeyId);
     if (problem) {
       this.#event('failed', problem.message);
@@ -334,6 +379,15 @@ class KeyRotation {
     });
   }
 
+  /** Whether any profile of the credentials file, read now, holds the key; undefined when it cannot be read. */
+  async #fileHolds(keyId: string): Promise<boolean | undefined> {
+    try {
+      return new LocalProfiles({ credentials: await this.#deps.store.readFile('credentials'), config: this.#local.snapshot.config }).heldKeyIds().has(keyId);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Step 6: the new key works and belongs to the same user; retried while AWS propagates it. */
   async #verify(key: AwsCredentials, userName: string): Promise<string> {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
@@ -380,16 +434,42 @@ class KeyRotation {
   /** After a failed CreateAccessKey: a key AWS made anyway is in no profile and was never used; delete it. */
   async #sweepLostKey(credentials: AwsCredentials, record: PendingRotation): Promise<void> {
     try {
-      const held = this.#local.heldKeyIds();
-      const lost = (await this.#listKeys(credentials)).filter((k) => !record.knownKeyIds.includes(k.AccessKeyId!) && !held.has(k.AccessKeyId!));
-      for (const key of lost) {
-        await this.#deleteKey(credentials, key.AccessKeyId!);
-        this.#notes.push(`deleted key ${key.AccessKeyId}, which AWS made although its answer was lost`);
+      for (const id of await this.#leftovers(credentials, record, await this.#listKeys(credentials))) {
+        await this.#deleteKey(credentials, id);
+        this.#notes.push(`deleted key ${id}, which AWS made although its answer was lost`);
       }
       await this.#records.remove(record.oldAccessKeyId);
     } catch {
       this.#notes.push('if AWS made a key before the call failed, the next rotation of this profile deletes it');
     }
+  }
+
+  /**
+   * Keys a rotation (this one, or one that died) may have made and nobody has: the key it recorded,
+   * or, when it died before recording one, a key created while its CreateAccessKey was under way.
+   * Never a key some profile holds now, nor one that was ever used.
+   */
+  async #leftovers(credentials: AwsCredentials, record: PendingRotation, keys: AccessKeyMetadata[]): Promise<string[]> {
+    const held = await this.#heldNow();
+    const started = Date.parse(record.startedAt);
+    const out: string[] = [];
+    for (const key of keys) {
+      const id = key.AccessKeyId!;
+      if (record.knownKeyIds.includes(id) || held.has(id)) continue;
+      if (record.newAccessKeyId !== undefined ? id !== record.newAccessKeyId : !madeDuring(key, started)) continue;
+      if (await this.#lastUsed(credentials, id)) {
+        this.#notes.push(`key ${id} may come from an interrupted rotation but has been used, so Torque left it alone`);
+        continue;
+      }
+      out.push(id);
+    }
+    return out;
+  }
+
+  /** Key ids the files hold now (read again: another group of this run may have written since). */
+  async #heldNow(): Promise<Set<string>> {
+    const now = await this.#deps.store.read();
+    return new LocalProfiles(now).heldKeyIds();
   }
 
   /** Deletes a new key that never made it into use; if that fails too, says so loudly. */
@@ -444,9 +524,9 @@ class KeyRotation {
   }
 
   /**
-   * Crash recovery for this key's profiles. A record whose old key the file still holds: remove a key
-   * the interrupted run created (in no profile, never used). A record whose new key the file holds:
-   * the key was saved, so finish the job by retiring the old key. Returns a result when it finished one.
+   * Crash recovery for this key's profiles. A record whose old key the file still holds: delete the
+   * key the dead run made (in no profile, never used). A record whose new key the file holds: the key
+   * was saved, so finish the job by retiring the old key. Returns a result when it finished one.
    */
   async #recover(
     credentials: AwsCredentials,
@@ -457,16 +537,25 @@ class KeyRotation {
     const mine = this.#pending.filter(
       (r) => r.oldAccessKeyId === this.#group.accessKeyId || r.newAccessKeyId === this.#group.accessKeyId || r.profiles.some((p) => this.#profiles.includes(p)),
     );
-    const held = this.#local.heldKeyIds();
     for (const record of mine) {
       const when = record.startedAt.slice(0, 19).replace('T', ' ');
       if (record.newAccessKeyId === this.#group.accessKeyId) {
         // The file holds the new key: the interrupted run got as far as saving it.
         this.#event('cleanup', `finishing the rotation interrupted on ${when}`);
-        const identity = await this.#verify(longTerm, record.userName);
+        let identity: string;
+        try {
+          identity = await this.#verify(longTerm, record.userName);
+        } catch (error) {
+          throw new TorqueError(
+            'VERIFY_FAILED',
+            `the key in the file, ${this.#group.accessKeyId}, saved by a rotation interrupted on ${when}, does not work yet (${isTorqueError(error) ? error.message : String(error)}); the old key ${record.oldAccessKeyId} was kept. Try again in a minute`,
+            { cause: error },
+          );
+        }
         this.#newKeyId = this.#group.accessKeyId;
         const note = `finished a rotation interrupted on ${when}: the file already held the new key ${this.#group.accessKeyId}`;
         this.#notes.push(note);
+        const held = await this.#heldNow();
         if (!keys.some((k) => k.AccessKeyId === record.oldAccessKeyId) || held.has(record.oldAccessKeyId)) {
           await this.#records.remove(record.oldAccessKeyId);
           continue;
@@ -474,16 +563,7 @@ class KeyRotation {
         const result = await this.#retireAndRecord(credentials, record.oldAccessKeyId, this.#group.accessKeyId, identity, note);
         return { finished: { ...result, oldAccessKeyId: record.oldAccessKeyId }, deleted };
       }
-      for (const key of keys) {
-        const id = key.AccessKeyId!;
-        if (record.knownKeyIds.includes(id) || held.has(id)) continue;
-        const created = key.CreateDate ? key.CreateDate.getTime() : 0;
-        if (created && created < Date.parse(record.startedAt) - 60_000) continue;
-        const lastUsed = await this.#lastUsed(credentials, id);
-        if (lastUsed) {
-          this.#notes.push(`key ${id}, made by a rotation interrupted on ${when}, has been used since (${lastUsed.toISOString()}); Torque left it alone`);
-          continue;
-        }
+      for (const id of await this.#leftovers(credentials, record, keys)) {
         await this.#deleteKey(credentials, id);
         deleted = true;
         this.#notes.push(`deleted key ${id}, left without a profile by a rotation interrupted on ${when}`);
@@ -493,4 +573,15 @@ class KeyRotation {
     }
     return { deleted };
   }
+}
+
+/** Failures after which AWS may still have done the work: no answer, or a server-side error. */
+function unclear(error: unknown): boolean {
+  return isTorqueError(error, 'NETWORK') || isTorqueError(error, 'AWS_ERROR');
+}
+
+/** CreateAccessKey of a run that started at `started` cannot have made a key long before or after. */
+function madeDuring(key: AccessKeyMetadata, started: number): boolean {
+  const created = key.CreateDate?.getTime();
+  return created !== undefined && created >= started - 60_000 && created <= started + 15 * 60_000;
 }

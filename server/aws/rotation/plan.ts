@@ -47,6 +47,19 @@ export function planRotation(local: LocalProfiles, asked: string[] | 'all'): Pla
     const keyId = local.settings(name)['aws_access_key_id']!;
     const group = groups.get(keyId);
     if (group) continue;
+    const inConfig = local.configHoldersOf(keyId);
+    if (inConfig.length > 0) {
+      // Rotating would leave those profiles with a deleted key: refuse until the key lives in one place.
+      out.push(
+        early(
+          [name],
+          'failed',
+          'KEY_IN_CONFIG',
+          `the same key is also in the config file for ${inConfig.join(', ')}; move those key lines to the credentials file (or remove them), then rotate`,
+        ),
+      );
+      continue;
+    }
     const holders = local.holdersOf(keyId);
     groups.set(keyId, { accessKeyId: keyId, profiles: [name, ...holders.filter((h) => h !== name)] });
   }

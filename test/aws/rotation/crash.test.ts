@@ -70,3 +70,69 @@ describe('crash recovery', () => {
     await assertInvariants(h, before, result);
   });
 });
+
+describe('rotations that meet each other', () => {
+  it('a second rotation of the same key waits for the first, then finds nothing to do', async () => {
+    const h = await sandboxHome();
+    const bob = h.sandbox.users.find((u) => u.name === 'bob')!;
+    const before = allKeyIds(h);
+    h.sandbox.faults.inject({ action: 'CreateAccessKey', kind: 'delay', delayMs: 1500 });
+    const first = runCli(['rotate', 'bob', '--json'], h.env);
+    while (h.sandbox.calls('CreateAccessKey') === 0) await sleep(20);
+    const second = await runCli(['rotate', 'bob', '--json'], h.env);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    const [waited] = (JSON.parse(second.stdout) as { results: { status: string; error: { code: string; message: string } }[] }).results;
+    assert.equal(waited!.status, 'skipped');
+    assert.match(waited!.error.message, /another Torque rotated it meanwhile/);
+    assert.equal(h.sandbox.calls('CreateAccessKey'), 1, 'one new key, not two');
+    const done = await first;
+    assert.equal(done.code, 0, done.stdout + done.stderr);
+    const keys = h.sandbox.keys('bob').map((k) => k.accessKeyId);
+    assert.equal(keys.length, 1);
+    assert.notEqual(keys[0], bob.accessKeyId);
+    await assertInvariants(h, before, { ...done, stdout: done.stdout + second.stdout });
+  });
+
+  it('an old pending record does not make Torque delete a key made long after it', async () => {
+    const h = await sandboxHome();
+    const bob = h.sandbox.users.find((u) => u.name === 'bob')!;
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(join(h.home, '.torque/pending'), { recursive: true });
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    await writeFile(
+      join(h.home, '.torque/pending', `${bob.accessKeyId}.json`),
+      JSON.stringify({ oldAccessKeyId: bob.accessKeyId, userName: 'bob', profiles: ['bob'], knownKeyIds: [bob.accessKeyId], startedAt: monthAgo }),
+    );
+    // Someone made a second key for CI on another machine today; no local profile holds it.
+    const { IAMClient, CreateAccessKeyCommand } = await import('@aws-sdk/client-iam');
+    const iam = new IAMClient({ endpoint: h.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: bob.accessKeyId!, secretAccessKey: bob.secretAccessKey! } });
+    const ci = (await iam.send(new CreateAccessKeyCommand({}))).AccessKey!.AccessKeyId!;
+    const result = await runCli(['rotate', 'bob', '--json'], h.env);
+    assert.ok(h.sandbox.keys('bob').some((k) => k.accessKeyId === ci), 'the CI key is still there');
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /KEY_LIMIT/);
+  });
+
+  it('an interrupted rotation of another profile is mentioned, not forgotten', async () => {
+    const h = await sandboxHome();
+    h.sandbox.faults.inject({ action: 'CreateAccessKey', kind: 'hang', when: 'after' });
+    await killWhen(h, () => h.sandbox.keys('bob').length === 2);
+    h.sandbox.faults.clear();
+    const other = await runCli(['rotate', 'dave', '--delete-unused', '--json'], h.env);
+    assert.equal(other.code, 0, other.stdout + other.stderr);
+    assert.match(other.stderr, /a rotation of bob was interrupted on .*; rotate bob again/);
+    assert.match((JSON.parse(other.stdout) as { warnings: string[] }).warnings.join(), /a rotation of bob was interrupted/);
+  });
+
+  it('refuses a key that a config-file profile holds too', async () => {
+    const h = await sandboxHome();
+    const bob = h.sandbox.users.find((u) => u.name === 'bob')!;
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(h.configPath, `\n[profile bob-elsewhere]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`);
+    const result = await runCli(['rotate', 'bob', '--json'], h.env);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /KEY_IN_CONFIG/);
+    assert.match(result.stdout, /also in the config file for bob-elsewhere/);
+    assert.equal(h.sandbox.calls('CreateAccessKey'), 0);
+  });
+});

@@ -48,6 +48,8 @@ for (const [user, actions] of [
 }
 cases.push(
   { user: 'bob', action: 'CreateAccessKey', fault: { kind: 'error', error: denied, ...always }, exit: 1, holds: 'old', message: /ACCESS_DENIED/ },
+  // A clear refusal: AWS made nothing, so nothing is swept (a sweep here once deleted a key another run had just made).
+  { user: 'bob', action: 'CreateAccessKey', fault: { kind: 'error', error: { code: 'LimitExceeded', status: 409, message: 'Cannot exceed quota for AccessKeysPerUser: 2' }, ...always }, exit: 1, holds: 'old', message: /KEY_LIMIT/ },
   // The key is made but the answer is lost: found and deleted in the same run.
   { user: 'bob', action: 'CreateAccessKey', fault: { kind: 'drop', when: 'after', ...always }, exit: 1, holds: 'old', message: /which AWS made although its answer was lost/ },
   // The old key is deleted but the answer is lost: the retry finds it gone, which is success.
