@@ -49,7 +49,8 @@ export class PendingRotations {
     try {
       // A live holder refreshes the lock every 2 s; one left by a killed process is stale after 5 s,
       // so the next run waits that long at most instead of being refused.
-      const release = await lockfile.lock(folder, {
+      // proper-lockfile tracks locks by the path given first: one path per key, or two keys' locks collide.
+      const release = await lockfile.lock(join(folder, accessKeyId), {
         realpath: false,
         lockfilePath: join(folder, `${accessKeyId}.lock`),
         stale: 5000,
