@@ -15,7 +15,7 @@ import type { BenchSection } from './stats.js';
 const tmp = await mkdtemp(join(tmpdir(), 'torque-bench-'));
 const sections: BenchSection[] = [];
 try {
-  const only = process.argv[2];
+  const only = process.argv[2]; // one section's name, to run just that one
   const all: [string, () => Promise<BenchSection>][] = [
     ['files', () => benchFiles(tmp)],
     ['sandbox', async () => (await import('./sandbox.js')).benchSandbox()],
@@ -40,6 +40,6 @@ const report = [
   '',
   ...sections.flatMap((s) => [`## ${s.title}`, '', ...s.lines, '']),
 ].join('\n');
-const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-await writeFile(out, report);
+// A partial run (`bench/run.ts rotate`) only prints; RESULTS.md always holds a whole run.
+if (!process.argv[2]) await writeFile(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), report);
 process.stdout.write(report);
