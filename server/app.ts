@@ -11,6 +11,7 @@ import type { AwsClients } from './aws/clients.js';
 import type { AwsFiles } from './files/store.js';
 import { authRoutes } from './routes/auth.js';
 import { demoRoutes } from './routes/demo.js';
+import { keyRoutes } from './routes/keys.js';
 import { profileRoutes } from './routes/profiles.js';
 import { rotateRoutes } from './routes/rotate.js';
 import { installErrorHandler } from './web/errors.js';
@@ -78,6 +79,7 @@ export function buildApp(deps: AppDeps): TorqueApp {
 
   const jobs = new Jobs();
   profileRoutes(app, deps);
+  keyRoutes(app, deps);
   authRoutes(app, deps);
   rotateRoutes(app, deps, jobs);
   demoRoutes(app, deps);

@@ -123,6 +123,23 @@ export type JobState = Static<typeof JobState>;
 
 export const JobParams = Type.Object({ id: Type.String({ pattern: '^[a-f0-9]{32}$' }) }, strict);
 
+export const KeyAgesResponse = Type.Object(
+  {
+    keys: Type.Array(
+      Type.Object(
+        {
+          accessKeyId: Type.String(),
+          createdAt: Type.String(),
+          status: Type.Union([Type.Literal('Active'), Type.Literal('Inactive')]),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+export type KeyAgesResponse = Static<typeof KeyAgesResponse>;
+
 export const DemoResponse = Type.Object(
   {
     devices: Type.Array(

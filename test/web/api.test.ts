@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
-import { AuthResponse, DemoResponse, ErrorBody, JobStarted, JobState, ProfilesResponse } from '../../shared/api.js';
+import { AuthResponse, DemoResponse, ErrorBody, JobStarted, JobState, KeyAgesResponse, ProfilesResponse } from '../../shared/api.js';
 import { ORIGIN, PORT, TOKEN, assertShape, jobResult, webApp, type WebApp } from '../helpers/web.js';
 
 const user = (web: WebApp, name: string) => web.sandbox.users.find((u) => u.name === name)!;
@@ -36,6 +36,33 @@ describe('GET /api/profiles', () => {
     assertShape(ErrorBody, response.json());
     assert.equal(response.json().error.code, 'FILE_PARSE');
     assert.match(response.json().error.message, /credentials line 1: section header/);
+  });
+});
+
+describe('GET /api/key-ages', () => {
+  it('answers from IAM where no MFA code is needed: keys without a device, and users with a stored session', async () => {
+    const web = await webApp();
+    const ages = async () => {
+      const response = await web.get('/api/key-ages');
+      assert.equal(response.statusCode, 200);
+      assertShape(KeyAgesResponse, response.json());
+      return new Map((response.json() as KeyAgesResponse).keys.map((k) => [k.accessKeyId, k]));
+    };
+    const first = await ages();
+    for (const name of ['bob', 'carol', 'dave']) {
+      const key = web.sandbox.keys(name).find((k) => k.accessKeyId === user(web, name).accessKeyId)!;
+      // IAM states dates to the second.
+      assert.equal(first.get(key.accessKeyId)?.createdAt, new Date(Math.floor(key.createdAt.getTime() / 1000) * 1000).toISOString(), name);
+    }
+    assert.equal(first.has(user(web, 'alice').accessKeyId!), false, 'alice needs an MFA code: not asked');
+    const calls = web.sandbox.calls('ListAccessKeys');
+    await ages();
+    assert.equal(web.sandbox.calls('ListAccessKeys'), calls, 'kept for a minute while the files are unchanged');
+
+    const auth = await web.post('/api/auth', { profile: 'alice', code: web.sandbox.freshCode(user(web, 'alice').mfaSerial!) });
+    assert.equal(auth.statusCode, 200, auth.body);
+    assert.ok((await ages()).has(user(web, 'alice').accessKeyId!), 'with her stored session, alice is asked too');
+    await noSecrets(web);
   });
 });
 

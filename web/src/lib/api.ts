@@ -10,6 +10,7 @@ import type {
   ErrorBody,
   JobStarted,
   JobState,
+  KeyAgesResponse,
   ProfilesResponse,
   RotateRequest,
 } from '../../../shared/api';
@@ -54,6 +55,7 @@ function post<T>(path: string, body: unknown): Promise<T> {
 export const api = {
   profiles: () => get<ProfilesResponse>('/api/profiles'),
   demo: () => get<DemoResponse>('/api/demo'),
+  keyAges: () => get<KeyAgesResponse>('/api/key-ages'),
   auth: (request: AuthRequest) => post<AuthResponse>('/api/auth', request),
   rotate: (request: RotateRequest) => post<JobStarted>('/api/rotate', request),
   job: (id: string) => get<JobState>(`/api/jobs/${encodeURIComponent(id)}`),
