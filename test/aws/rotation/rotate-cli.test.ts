@@ -121,6 +121,10 @@ describe('torque rotate', () => {
     await new AwsFiles(resolvePaths(h.env)).update('credentials', (e) => {
       e.setKeys('alice-mfa', { aws_access_key_id: 'ASIAEXAMPLESESSION01', aws_secret_access_key: 'x'.repeat(40), aws_session_token: 'tok', expiration: '2000-01-01T00:00:00Z', torque_source_profile: 'alice' });
       e.setKeys('half', { region: 'us-east-1' });
+      // The other kinds can live in the credentials file too.
+      e.setKeys('cred-role', { role_arn: 'arn:aws:iam::123456789012:role/admin', source_profile: 'alice' });
+      e.setKeys('cred-process', { credential_process: '/usr/local/bin/creds' });
+      e.setKeys('cred-sso', { sso_session: 'corp', sso_account_id: '123456789012' });
     });
     const alice = h.sandbox.users.find((u) => u.name === 'alice')!;
     const carol = h.sandbox.users.find((u) => u.name === 'carol')!;
@@ -134,6 +138,10 @@ describe('torque rotate', () => {
     assert.equal(byProfile.get('alice-mfa')!.status, 'skipped');
     assert.match(byProfile.get('alice-mfa')!.error!.message, /temporary session key; rotate "alice"/);
     assert.equal(byProfile.get('half')!.status, 'skipped');
+    assert.match(byProfile.get('cred-role')!.error!.message, /is a role; rotate its source profile "alice"/);
+    assert.match(byProfile.get('cred-process')!.error!.message, /credential_process/);
+    assert.match(byProfile.get('cred-sso')!.error!.message, /SSO/);
+    for (const name of ['cred-role', 'cred-process', 'cred-sso']) assert.equal(byProfile.get(name)!.status, 'skipped', name);
     assert.equal(h.sandbox.calls('GetSessionToken'), 2, 'one session per MFA device');
     await assertInvariants(h, keysBefore, result);
   });
