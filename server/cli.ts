@@ -56,7 +56,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (error) {
     if (isTorqueError(error, 'USAGE')) return usageError(io, error.message, spec);
     if (isTorqueError(error)) {
-      io.stderr.write(`torque: ${error.message}\n`);
+      // The code lets scripts tell failures apart; with --json the failure is the one JSON document.
+      io.stderr.write(`torque: ${error.message} [${error.code}]\n`);
+      if (parsed.values['json'] === true) {
+        io.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`);
+      }
       return EXIT_FAILED;
     }
     // An unexpected error: its message only. A stack could carry values from memory; keep it off screen.

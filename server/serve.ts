@@ -16,6 +16,7 @@ export interface ServeOptions {
   port: number;
   demo?: AppDeps['demo'];
   log?: AppDeps['log'];
+  rotation?: AppDeps['rotation'];
 }
 
 export interface Serving {
@@ -36,6 +37,7 @@ export async function startServer(options: ServeOptions): Promise<Serving> {
     port: () => port,
     ...(options.demo ? { demo: options.demo } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.rotation ? { rotation: options.rotation } : {}),
   });
   try {
     // Loopback only: the page can rotate AWS keys, so nothing beyond this machine may reach it.

@@ -220,6 +220,7 @@ async function roleSession(
     }
   }
   const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  let defaultName: string | undefined;
   for (const [index, hop] of chain.entries()) {
     const settings = local.settings(hop);
     const last = index === chain.length - 1;
@@ -231,7 +232,8 @@ async function roleSession(
     }
     const target = local.target(hop);
     const sts = await deps.aws.sts(credentials, target);
-    const sessionName = settings['role_session_name'] ?? (await defaultSessionName(deps.aws, local, hop, credentials));
+    // The default name says who: the user behind the first hop, kept along the chain.
+    const sessionName = settings['role_session_name'] ?? (defaultName ??= await defaultSessionName(deps.aws, local, hop, credentials));
     const answer = await call(
       { action: 'sts:AssumeRole', accessKeyId: credentials.accessKeyId, profiles: [hop], endpoint: deps.aws.endpoint('sts', target) },
       () =>
@@ -269,7 +271,11 @@ function roleError(error: unknown, profile: string, roleArn: string): TorqueErro
     );
   }
   if (error instanceof TorqueError && error.code === 'AWS_VALIDATION' && /DurationSeconds|duration/i.test(error.message)) {
-    return new TorqueError('AWS_VALIDATION', `${error.message}. Ask for a shorter --duration (a role chain allows at most 1h)`, { cause: error });
+    return new TorqueError(
+      'AWS_VALIDATION',
+      `${roleArn} does not allow a session that long (${error.message.replace(/\.+$/, '')}); ask for a shorter --duration, at most the role's maximum session duration (1h unless the role was set up for longer)`,
+      { cause: error },
+    );
   }
   return error as TorqueError;
 }

@@ -3,7 +3,7 @@ import { authenticate, parseDuration } from '../aws/session.js';
 import { resolvePaths } from '../files/paths.js';
 import { AwsFiles } from '../files/store.js';
 import { describeExpiry } from '../../shared/time.js';
-import { cliAwsClients } from './aws.js';
+import { cliAwsClients, storeOptions } from './aws.js';
 import { cliCodeProvider } from './codes.js';
 import type { CommandInput } from './io.js';
 
@@ -15,7 +15,7 @@ export async function run({ values, positionals, io }: CommandInput): Promise<nu
   const codes = cliCodeProvider(io, typeof values['code'] === 'string' ? [values['code']] : undefined);
   try {
     const result = await authenticate(
-      { store: new AwsFiles(resolvePaths(io.env)), aws: cliAwsClients(io.env), codes },
+      { store: new AwsFiles(resolvePaths(io.env), storeOptions(io.env)), aws: cliAwsClients(io.env), codes },
       {
         profile: positionals[0]!,
         ...(duration !== undefined ? { durationSeconds: duration } : {}),

@@ -4,7 +4,7 @@ import type { OldKeyAction, RotateResult } from '../aws/rotation/types.js';
 import { TorqueError } from '../errors.js';
 import { resolvePaths } from '../files/paths.js';
 import { AwsFiles } from '../files/store.js';
-import { cliAwsClients, numberFromEnv } from './aws.js';
+import { cliAwsClients, rotationTuning, storeOptions } from './aws.js';
 import { cliCodeProvider } from './codes.js';
 import type { CommandInput } from './io.js';
 
@@ -17,17 +17,15 @@ export async function run({ values, positionals, io }: CommandInput): Promise<nu
     throw new TorqueError('USAGE', `--old-key must be delete or deactivate, not "${oldKey}"`);
   }
   const codes = cliCodeProvider(io, values['code'] as string[] | undefined);
-  const verifyTimeoutMs = numberFromEnv(io.env, 'TORQUE_VERIFY_TIMEOUT_MS');
-  const retireTimeoutMs = numberFromEnv(io.env, 'TORQUE_RETIRE_TIMEOUT_MS');
+
   try {
     const { results, warnings } = await rotate(
       {
-        store: new AwsFiles(resolvePaths(io.env)),
+        store: new AwsFiles(resolvePaths(io.env), storeOptions(io.env)),
         aws: cliAwsClients(io.env),
         codes,
         onEvent: (event) => io.stderr.write(`[${event.profiles.join(', ')}] ${event.step}: ${event.message}\n`),
-        ...(verifyTimeoutMs !== undefined ? { verifyTimeoutMs } : {}),
-        ...(retireTimeoutMs !== undefined ? { retireTimeoutMs } : {}),
+        ...rotationTuning(io.env),
       },
       {
         profiles: positionals[0] === 'all' ? 'all' : positionals,

@@ -4,21 +4,21 @@
  * (`npm run build`; `npm test` builds first) and Chromium at /usr/bin/chromium.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { defaultWebRoot } from '../../server/app.js';
+import type { Browser, Page, Response } from 'playwright-core';
 import { type Demo, startDemo } from '../../server/demo.js';
+import { parseIni, profileValues } from '../../server/files/ini.js';
+import { launchBrowser, newPage, screenshot, SKIP, watchProblems } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, 'screenshots');
-const haveChromium = existsSync(CHROMIUM);
-const MISSING = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests of the page cannot run`;
-
-if (!haveChromium && !process.env['CI']) {
-  process.stderr.write(`\n!!!!!!!!\n!!! WARNING: ${MISSING}; they are SKIPPED.\n!!!!!!!!\n\n`);
+/** Calls `see` with every value in the map now and every value set in it from now on, deleted later or not. */
+function watch<V>(map: Map<string, V>, see: (value: V) => void): void {
+  for (const value of map.values()) see(value);
+  const set = map.set.bind(map);
+  map.set = (key: string, value: V) => {
+    see(value);
+    return set(key, value);
+  };
 }
 
 /** Key ids per profile of a credentials file. */
@@ -34,43 +34,69 @@ function keyIds(text: string): Record<string, string> {
   return ids;
 }
 
-describe('the page in a browser', { skip: haveChromium || process.env['CI'] ? false : MISSING }, () => {
+describe('the page in a browser', { skip: SKIP }, () => {
   let demo: Demo;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
   let before0: Record<string, string>;
   const serialOf = (user: string) => demo.sandbox.users.find((u) => u.name === user)!.mfaSerial!;
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => screenshot(page, name);
   const fileKeys = async () => keyIds(await readFile(demo.paths.credentials, 'utf8'));
   /** An expression run in the page (a string: this file is type-checked without the DOM's types). */
   const inPage = (expression: string) => page.evaluate<unknown>(expression);
   const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
+  /** Every secret the test knows of: the sandbox users' first keys, the file's secrets and tokens, all the sandbox issued. */
+  const secrets = new Set<string>();
+  /** What the browser received: the body of every same-origin response, by URL. */
+  const received: { url: string; body: Promise<string> }[] = [];
+  /** The rotation jobs the page started (from POST /api/rotate): their event streams are read again at the end. */
+  const jobs: string[] = [];
+  const fileSecrets = async () => {
+    const profiles = profileValues(parseIni(await readFile(demo.paths.credentials, 'utf8'), demo.paths.credentials, 'credentials'));
+    for (const values of profiles.values()) {
+      for (const key of ['aws_secret_access_key', 'aws_session_token']) if (values[key]) secrets.add(values[key]);
+    }
+  };
+
   before(async () => {
-    assert.ok(haveChromium, MISSING);
-    assert.ok(existsSync(join(defaultWebRoot(), 'index.html')), 'the page is not built: run `npm run build` first');
-    await mkdir(SHOTS, { recursive: true });
     demo = await startDemo({ port: 0, propagationMs: 2000, log: () => undefined });
     before0 = await fileKeys();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    for (const user of demo.sandbox.users) if (user.secretAccessKey) secrets.add(user.secretAccessKey);
+    await fileSecrets();
+    // Every key and session the sandbox issues, even one deleted before the last test looks.
+    watch(demo.sandbox.state.keys, (key) => secrets.add(key.secret));
+    watch(demo.sandbox.state.sessions, (session) => {
+      secrets.add(session.secret);
+      secrets.add(session.token);
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    browser = await launchBrowser();
+    page = await newPage(browser);
     // A CSP violation (inline style or script) shows up as a console error: every one fails the suite.
-    // So does Chromium's note on an HTTP error; the API's 4xx answers are expected (the page shows them).
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      const path = new URL(response.url()).pathname;
-      if (response.status() >= 400 && !path.startsWith('/api/')) problems.push(`${response.status()} for ${path}`);
-    });
+    watchProblems(page, problems);
+    page.on('response', (response) => keep(response));
   });
+
+  const origin = () => new URL(demo.serving.url).origin;
+  /** Bodies the browser received that the test could not read back: each fails the last test. */
+  const unread: string[] = [];
+  function keep(response: Response): void {
+    const url = new URL(response.url());
+    if (url.origin !== origin()) return;
+    // A redirect has no body to read (the launch link's answer is one: it sets the cookie and drops the token).
+    if (response.status() >= 300 && response.status() < 400) return;
+    // An event stream's body is whole only when its job is done; the job's events are read from GET /api/jobs/:id instead.
+    if (url.pathname.endsWith('/events')) return;
+    const body = response.text().catch((error: Error) => {
+      unread.push(`${url.pathname}: ${error.message}`);
+      return '';
+    });
+    received.push({ url: url.href, body });
+    if (url.pathname === '/api/rotate' && response.status() === 202) {
+      void body.then((text) => jobs.push((JSON.parse(text) as { id: string }).id));
+    }
+  }
 
   after(async () => {
     await browser?.close();
@@ -214,5 +240,32 @@ describe('the page in a browser', { skip: haveChromium || process.env['CI'] ? fa
     assert.equal(background, 'rgb(13, 17, 23)');
     await shot('10-dark');
     assert.deepEqual(problems, []);
+  });
+
+  test('no secret ever reached the browser', async () => {
+    await fileSecrets();
+    for (const key of demo.sandbox.state.keys.values()) secrets.add(key.secret);
+    for (const session of demo.sandbox.state.sessions.values()) {
+      secrets.add(session.secret);
+      secrets.add(session.token);
+    }
+    await Promise.all(received.map(({ body }) => body));
+    // The events as the page's streams carried them (the job keeps them all), read with the page's own cookie.
+    assert.ok(jobs.length >= 3, `the page started ${jobs.length} rotations, not the scenario's 3 or more`);
+    for (const id of jobs) {
+      const answer = await page.request.get(`${origin()}/api/jobs/${id}`);
+      assert.equal(answer.status(), 200);
+      received.push({ url: answer.url(), body: answer.text() });
+    }
+    const bodies = await Promise.all(received.map(async ({ url, body }) => ({ url, body: await body })));
+    assert.deepEqual(unread, [], 'answers whose bodies could not be read back');
+    const paths = new Set(bodies.map(({ url }) => new URL(url).pathname));
+    for (const path of ['/', '/api/profiles', '/api/key-ages', '/api/auth', '/api/rotate', '/api/demo']) {
+      assert.ok(paths.has(path), `no answer to ${path} was seen: ${[...paths].join(', ')}`);
+    }
+    assert.ok(secrets.size > 10, `only ${secrets.size} secrets known`);
+    for (const { url, body } of bodies) {
+      for (const secret of secrets) assert.ok(!body.includes(secret), `${url} sent the browser the secret ${secret.slice(0, 4)}…`);
+    }
   });
 });

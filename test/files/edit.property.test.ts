@@ -50,8 +50,13 @@ describe('editing generated files', () => {
             // line without a newline gains one.
             assert.ok(diff.inserted.length + diff.changed.length <= 4, JSON.stringify(diff));
             for (const change of diff.changed) assert.ok(change.after.startsWith(change.before.replace(/\r?\n$/, '')));
-          } else {
+          } else if (existed) {
+            // A removed key takes its own line only (this generator makes no continuation lines).
             assert.equal(diff.inserted.length, 0);
+            assert.equal(diff.removed.length, 1, JSON.stringify(diff));
+            for (const change of diff.changed) assert.equal(change.after, change.before.replace(/\r?\n$/, ''));
+          } else {
+            assert.equal(text, file.text, 'removing a key that is not there changes nothing');
           }
           assert.equal(text.startsWith('\ufeff'), file.text.startsWith('\ufeff'));
         },

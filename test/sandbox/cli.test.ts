@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it, type TestContext } from 'node:test';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { TOTP } from 'otpauth';
@@ -144,6 +145,54 @@ describe('torque sandbox', () => {
     await assert.rejects(iam.send(new ListAccessKeysCommand({})), { name: 'AccessDenied' }, 'alice is under the force-MFA policy');
     iam.destroy();
 
+    running.child.kill('SIGTERM');
+    assert.deepEqual(await running.exit, { code: 0, signal: null });
+  });
+
+  it('--propagation 1500: a new key answers InvalidClientTokenId at first, and works once the delay is over', async (t) => {
+    const { env } = await tempHome();
+    const running = await start(t, ['--propagation', '1500'], env);
+    const { line } = running;
+    const bob = line.users.find((u) => u.name === 'bob')!;
+    assert.equal(bob.mfaSerial, null, 'bob needs no MFA code to make a key');
+    const requestHandler = loopbackOnly();
+    const iam = new IAMClient({ endpoint: line.endpoint, region: 'us-east-1', credentials: bob, maxAttempts: 1, requestHandler });
+    t.after(() => iam.destroy());
+    const { AccessKey: made } = await iam.send(new CreateAccessKeyCommand({}));
+    assert.ok(made?.AccessKeyId && made.SecretAccessKey);
+    const createdAt = Date.now();
+    const sts = new STSClient({
+      endpoint: line.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: made.AccessKeyId, secretAccessKey: made.SecretAccessKey },
+      maxAttempts: 1,
+      requestHandler,
+    });
+    t.after(() => sts.destroy());
+    await assert.rejects(sts.send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' }, 'the new key works at once');
+    assert.ok(Date.now() - createdAt < 1500, 'the first try came too late to show the delay');
+    // The key bob signed with is an old one: it keeps working meanwhile.
+    const bobSts = new STSClient({ endpoint: line.endpoint, region: 'us-east-1', credentials: bob, maxAttempts: 1, requestHandler });
+    t.after(() => bobSts.destroy());
+    assert.match((await bobSts.send(new GetCallerIdentityCommand({}))).Arn!, /user\/bob$/);
+
+    await sleep(Math.max(0, createdAt + 1700 - Date.now()));
+    assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:iam::123456789012:user/bob');
+    running.child.kill('SIGTERM');
+    assert.deepEqual(await running.exit, { code: 0, signal: null });
+  });
+
+  it('--latency 300: every call waits that long before its answer', async (t) => {
+    const { env } = await tempHome();
+    const running = await start(t, ['--latency', '300'], env);
+    const { line } = running;
+    const bob = line.users.find((u) => u.name === 'bob')!;
+    const sts = new STSClient({ endpoint: line.endpoint, region: 'us-east-1', credentials: bob, maxAttempts: 1, requestHandler: loopbackOnly() });
+    t.after(() => sts.destroy());
+    const started = performance.now();
+    assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn!, /user\/bob$/);
+    const took = performance.now() - started;
+    assert.ok(took >= 300, `GetCallerIdentity took ${took.toFixed(0)} ms, less than the 300 ms latency`);
     running.child.kill('SIGTERM');
     assert.deepEqual(await running.exit, { code: 0, signal: null });
   });

@@ -44,6 +44,7 @@ const cases: Case[] = [
   { name: 'a cross-origin POST', method: 'POST', url: '/api/rotate', headers: { origin: 'http://evil.example' }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
   { name: 'a POST without Origin', method: 'POST', url: '/api/rotate', headers: { origin: undefined }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
   { name: 'a POST with Origin null', method: 'POST', url: '/api/rotate', headers: { origin: 'null' }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
+  { name: 'another allowed name as Origin than the Host', method: 'POST', url: '/api/rotate', headers: { origin: `http://localhost:${PORT}` }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
   { name: 'an https origin of the same host', method: 'POST', url: '/api/rotate', headers: { origin: `https://127.0.0.1:${PORT}` }, payload: json(validRotate), status: 403, code: 'BAD_ORIGIN' },
   // Bodies a cross-site form can send without a preflight.
   { name: 'a text/plain body', method: 'POST', url: '/api/rotate', headers: { 'content-type': 'text/plain' }, payload: json(validRotate), status: 415, code: 'BAD_CONTENT_TYPE' },

@@ -54,6 +54,63 @@ describe('rotation errors', () => {
     assert.ok(before.size > 0);
   });
 
+  it('the file locked by another Torque for too long: FILE_LOCKED, the new key deleted, the old one kept', async () => {
+    const h = await sandboxHome();
+    const bob = h.sandbox.users.find((u) => u.name === 'bob')!;
+    const lockfile = (await import('proper-lockfile')).default;
+    const release = await lockfile.lock(h.credentialsPath, { realpath: false, lockfilePath: `${h.credentialsPath}.torque-lock` });
+    try {
+      const result = await runCli(['rotate', 'bob', '--json'], { ...h.env, TORQUE_LOCK_WAIT_MS: '300' });
+      assert.equal(result.code, 1);
+      assert.equal(first(result.stdout).error!.code, 'FILE_LOCKED');
+      assert.match(first(result.stdout).error!.message, /locked by another Torque process.*wait for it to finish and try again/);
+    } finally {
+      await release();
+    }
+    assert.equal((await h.profiles()).get('bob')!['aws_access_key_id'], bob.accessKeyId);
+    assert.deepEqual(h.sandbox.keys('bob').map((k) => k.accessKeyId), [bob.accessKeyId]);
+  });
+
+  it('a rotation of the same key held elsewhere for too long: ROTATION_IN_PROGRESS', async () => {
+    const h = await sandboxHome();
+    const bob = h.sandbox.users.find((u) => u.name === 'bob')!;
+    const { PendingRotations } = await import('../../../server/aws/rotation/pending.js');
+    const release = await new PendingRotations(`${h.home}/.torque`).lock(bob.accessKeyId!, ['bob']);
+    try {
+      const result = await runCli(['rotate', 'bob', '--json'], h.env);
+      assert.equal(result.code, 1);
+      assert.equal(first(result.stdout).error!.code, 'ROTATION_IN_PROGRESS');
+      assert.equal(h.sandbox.calls('CreateAccessKey'), 0);
+    } finally {
+      await release();
+    }
+  });
+
+  it('an mfa_serial IAM does not know: MFA_DEVICE_NOT_FOUND', async () => {
+    const h = await sandboxHome();
+    await writeFile(h.configPath, (await readFile(h.configPath, 'utf8')).replace(/mfa_serial = (\S+)alice/, 'mfa_serial = $1nobody'));
+    const result = await runCli(['rotate', 'alice', '--json', '--code', '123456'], h.env);
+    assert.equal(result.code, 1);
+    assert.equal(first(result.stdout).error!.code, 'MFA_DEVICE_NOT_FOUND');
+    assert.match(first(result.stdout).error!.message, /check mfa_serial/);
+  });
+
+  it("a stored session of another user: KEY_NOT_IN_IAM, nothing created", async () => {
+    const h = await sandboxHome();
+    const carol = h.sandbox.users.find((u) => u.name === 'carol')!;
+    const { STSClient, GetSessionTokenCommand } = await import('@aws-sdk/client-sts');
+    const sts = new STSClient({ endpoint: h.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: carol.accessKeyId!, secretAccessKey: carol.secretAccessKey! } });
+    const { Credentials: c } = await sts.send(new GetSessionTokenCommand({ SerialNumber: carol.mfaSerial!, TokenCode: h.sandbox.freshCode(carol.mfaSerial!) }));
+    // A session profile that claims to be alice's but holds carol's session.
+    await new AwsFiles(resolvePaths(h.env)).update('credentials', (e) =>
+      e.setKeys('alice-mfa', { aws_access_key_id: c!.AccessKeyId!, aws_secret_access_key: c!.SecretAccessKey!, aws_session_token: c!.SessionToken!, expiration: c!.Expiration!.toISOString(), torque_source_profile: 'alice' }),
+    );
+    const result = await runCli(['rotate', 'alice', '--json'], h.env);
+    assert.equal(result.code, 1);
+    assert.equal(first(result.stdout).error!.code, 'KEY_NOT_IN_IAM');
+    assert.equal(h.sandbox.calls('CreateAccessKey'), 0);
+  });
+
   it('the network gone: a clear NETWORK error and nothing changed', async () => {
     const h = await sandboxHome();
     const env = { ...h.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', TORQUE_AWS_TIMEOUT_MS: '500' };

@@ -17,6 +17,8 @@ const FAST = { TORQUE_AWS_TIMEOUT_MS: '400', TORQUE_VERIFY_TIMEOUT_MS: '1500', T
 
 interface Case {
   user: 'alice' | 'bob';
+  /** More arguments for `torque rotate`. */
+  args?: string[];
   action: string;
   fault: Omit<FaultSpec, 'action'>;
   /** Exit 0: the fault was absorbed (a retry worked). Exit 1: it failed, safely. */
@@ -33,12 +35,15 @@ const denied = { code: 'AccessDenied', status: 403, message: 'User is not author
 const cases: Case[] = [];
 for (const [user, actions] of [
   ['bob', ['ListMFADevices', 'ListAccessKeys', 'CreateAccessKey', 'GetCallerIdentity', 'DeleteAccessKey']],
-  ['alice', ['GetSessionToken', 'ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey']],
+  ['alice', ['GetSessionToken', 'ListAccessKeys', 'CreateAccessKey', 'GetCallerIdentity', 'DeleteAccessKey']],
 ] as const) {
   for (const action of actions) {
     const retire = action === 'DeleteAccessKey';
     // A persistent failure of a step before the write leaves the old key; of the retire step, the new one.
-    const failed = { exit: 1 as const, holds: retire ? ('new' as const) : ('old' as const) };
+    const verify = action === 'GetCallerIdentity';
+    // What the result must say: the new key saved but the old one left, or the new key never trusted.
+    const message = retire ? /OLD_KEY_NOT_RETIRED/ : verify ? /VERIFY_FAILED/ : undefined;
+    const failed = { exit: 1 as const, holds: retire ? ('new' as const) : ('old' as const), ...(message ? { message } : {}) };
     cases.push({ user, action, fault: { kind: 'error', error: unavailable, ...always }, ...failed });
     cases.push({ user, action, fault: { kind: 'drop', ...always }, ...failed });
     cases.push({ user, action, fault: { kind: 'hang', ...always }, ...failed });
@@ -46,6 +51,11 @@ for (const [user, actions] of [
     if (action !== 'GetSessionToken') cases.push({ user, action, fault: { kind: 'drop', times: 1 }, exit: 0, holds: 'new' });
   }
 }
+// Deactivating instead of deleting the old key: the same retire step through UpdateAccessKey.
+for (const fault of [{ kind: 'error', error: unavailable, ...always }, { kind: 'drop', ...always }, { kind: 'hang', ...always }] as const) {
+  cases.push({ user: 'bob', args: ['--old-key', 'deactivate'], action: 'UpdateAccessKey', fault, exit: 1, holds: 'new', message: /OLD_KEY_NOT_RETIRED/ });
+}
+cases.push({ user: 'bob', args: ['--old-key', 'deactivate'], action: 'UpdateAccessKey', fault: { kind: 'drop', times: 1 }, exit: 0, holds: 'new' });
 cases.push(
   { user: 'bob', action: 'CreateAccessKey', fault: { kind: 'error', error: denied, ...always }, exit: 1, holds: 'old', message: /ACCESS_DENIED/ },
   // A clear refusal: AWS made nothing, so nothing is swept (a sweep here once deleted a key another run had just made).
@@ -58,14 +68,14 @@ cases.push(
 
 describe('rotation fault matrix', { concurrency: 4 }, () => {
   for (const c of cases) {
-    const name = `${c.user}: ${c.action} ${c.fault.kind}${c.fault.when === 'after' ? ' after the action' : ''}${c.fault.times === 1 ? ' once' : ''}${c.fault.error ? ` ${c.fault.error.code}` : ''}`;
+    const name = `${c.user}${c.args ? ` ${c.args.join(' ')}` : ''}: ${c.action} ${c.fault.kind}${c.fault.when === 'after' ? ' after the action' : ''}${c.fault.times === 1 ? ' once' : ''}${c.fault.error ? ` ${c.fault.error.code}` : ''}`;
     it(name, async () => {
       const h = await sandboxHome();
       const user = h.sandbox.users.find((u) => u.name === c.user)!;
       const before = allKeyIds(h);
       h.sandbox.faults.inject({ action: c.action, ...c.fault });
       const code = user.mfaSerial ? ['--code', h.sandbox.freshCode(user.mfaSerial)] : [];
-      const result = await runCli(['rotate', c.user, ...code], { ...h.env, ...FAST });
+      const result = await runCli(['rotate', c.user, ...(c.args ?? []), ...code], { ...h.env, ...FAST });
       assert.equal(result.code, c.exit, result.stdout + result.stderr);
       const held = (await h.profiles()).get(c.user)!['aws_access_key_id'];
       if (c.holds === 'old') assert.equal(held, user.accessKeyId, 'the file still holds the old key');

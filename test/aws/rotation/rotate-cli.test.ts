@@ -55,6 +55,7 @@ describe('torque rotate', () => {
     const h = await sandboxHome();
     const alice = h.sandbox.users.find((u) => u.name === 'alice')!;
     const keysBefore = allKeyIds(h);
+    const before = await readFile(h.credentialsPath, 'utf8');
     const code = h.sandbox.freshCode(alice.mfaSerial!);
     const result = await runCli(['rotate', 'alice', '--code', code, '--old-key', 'deactivate'], h.env);
     assert.equal(result.code, 0, result.stderr);
@@ -62,6 +63,11 @@ describe('torque rotate', () => {
     assert.match(result.stdout, /^1 rotated, 0 failed, 0 skipped$/m);
     const keys = h.sandbox.keys('alice');
     assert.equal(keys.find((k) => k.accessKeyId === alice.accessKeyId)!.status, 'Inactive');
+    // The MFA session lived in memory only: the file changed in alice's two key lines and nowhere else.
+    const diff = lineDiff(before, await readFile(h.credentialsPath, 'utf8'));
+    assert.equal(diff.changed.length, 2, JSON.stringify(diff));
+    assert.deepEqual(diff.inserted.concat(diff.removed), []);
+    assert.ok(!(await h.profiles()).has('alice-mfa'));
     await assertInvariants(h, keysBefore, result);
   });
 
@@ -99,6 +105,18 @@ describe('torque rotate', () => {
     assert.match(done.stdout, new RegExp(`deleted the unused key ${other.accessKeyId}`));
     assert.equal(h.sandbox.keys('dave').length, 1);
     await assertInvariants(h, keysBefore, done);
+  });
+
+  it('will not delete a second key that a local profile holds, even with --delete-unused', async () => {
+    const h = await sandboxHome();
+    const other = h.sandbox.state.users.get('dave')!.keys.find((k) => k.status === 'Inactive')!;
+    const { AwsFiles } = await import('../../../server/files/store.js');
+    const { resolvePaths } = await import('../../../server/files/paths.js');
+    await new AwsFiles(resolvePaths(h.env)).update('credentials', (e) => e.setKeys('dave-old', { aws_access_key_id: other.id, aws_secret_access_key: other.secret }));
+    const result = await runCli(['rotate', 'dave', '--delete-unused'], h.env);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /both are in your files: .*\(dave\) and .*\(dave-old\)/);
+    assert.equal(h.sandbox.keys('dave').length, 2, 'nothing deleted');
   });
 
   it('will not delete a second key used in the last 30 days', async () => {
