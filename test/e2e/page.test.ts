@@ -9,17 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Response } from 'playwright-core';
 import { type Demo, startDemo } from '../../server/demo.js';
 import { parseIni, profileValues } from '../../server/files/ini.js';
+import { collectIssuedSecrets } from '../helpers/sandbox-home.js';
 import { launchBrowser, newPage, screenshot, SKIP, watchProblems } from './browser.js';
-
-/** Calls `see` with every value in the map now and every value set in it from now on, deleted later or not. */
-function watch<V>(map: Map<string, V>, see: (value: V) => void): void {
-  for (const value of map.values()) see(value);
-  const set = map.set.bind(map);
-  map.set = (key: string, value: V) => {
-    see(value);
-    return set(key, value);
-  };
-}
 
 /** Key ids per profile of a credentials file. */
 function keyIds(text: string): Record<string, string> {
@@ -63,14 +54,9 @@ describe('the page in a browser', { skip: SKIP }, () => {
   before(async () => {
     demo = await startDemo({ port: 0, propagationMs: 2000, log: () => undefined });
     before0 = await fileKeys();
-    for (const user of demo.sandbox.users) if (user.secretAccessKey) secrets.add(user.secretAccessKey);
     await fileSecrets();
     // Every key and session the sandbox issues, even one deleted before the last test looks.
-    watch(demo.sandbox.state.keys, (key) => secrets.add(key.secret));
-    watch(demo.sandbox.state.sessions, (session) => {
-      secrets.add(session.secret);
-      secrets.add(session.token);
-    });
+    collectIssuedSecrets(demo.sandbox, secrets);
     browser = await launchBrowser();
     page = await newPage(browser);
     // A CSP violation (inline style or script) shows up as a console error: every one fails the suite.

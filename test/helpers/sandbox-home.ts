@@ -29,13 +29,7 @@ export async function sandboxHome(options: SandboxOptions = {}): Promise<Sandbox
   const { home, env } = await tempHome();
   const paths = await writeProfiles(join(home, '.aws'), profileFiles(sandbox));
   env['AWS_ENDPOINT_URL'] = sandbox.endpoint;
-  const issued = new Set<string>(sandbox.users.flatMap((u) => (u.secretAccessKey ? [u.secretAccessKey] : [])));
-  // Every secret the sandbox issues from now on, even of keys deleted before the test looks.
-  watch(sandbox.state.keys, (key) => issued.add(key.secret));
-  watch(sandbox.state.sessions, (session) => {
-    issued.add(session.secret);
-    issued.add(session.token);
-  });
+  const issued = collectIssuedSecrets(sandbox, new Set<string>());
   const profiles = async () => profileValues(parseIni(await readFile(paths.credentials, 'utf8'), paths.credentials, 'credentials'));
   return {
     sandbox,
@@ -73,6 +67,21 @@ export async function keyWorks(sandbox: Sandbox, accessKeyId: string, secretAcce
   }
 }
 
+/**
+ * Adds to `into` every secret the sandbox holds now (users' keys, keys, sessions) and every one it
+ * issues from now on, even of a key deleted before the test looks. Returns `into`.
+ */
+export function collectIssuedSecrets(sandbox: Sandbox, into: Set<string>): Set<string> {
+  for (const user of sandbox.users) if (user.secretAccessKey) into.add(user.secretAccessKey);
+  watch(sandbox.state.keys, (key) => into.add(key.secret));
+  watch(sandbox.state.sessions, (session) => {
+    into.add(session.secret);
+    into.add(session.token);
+  });
+  return into;
+}
+
+/** Calls `see` with every value in the map now and every value set in it from now on. */
 function watch<V>(map: Map<string, V>, see: (value: V) => void): void {
   for (const value of map.values()) see(value);
   const set = map.set.bind(map);
