@@ -88,11 +88,12 @@ export class AwsClients {
     const endpoint = this.endpoint(service, target);
     return {
       region: this.region(target),
+      // Always given, so the SDK never looks for credentials in the user's files or environment.
       credentials,
       ...(endpoint ? { endpoint } : {}),
       maxAttempts: this.#settings.maxAttempts ?? 3,
       requestHandler: { connectionTimeout: Math.min(timeout, 5000), requestTimeout: timeout, throwOnRequestTimeout: true },
-      // Never read the user's files or environment for credentials: they are always given.
+      // The SDK's own log lines stay off stderr, which carries prompts and progress.
       logger: silentLogger,
     };
   }
